@@ -1,0 +1,32 @@
+// The one interface between the platform-neutral plan and a platform's enforcement. The Linux backend
+// lives in src/linux; a Windows backend implements the same interface on the same LaunchPlan.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "base/result.h"
+#include "plan/launch_plan.h"
+
+namespace cordon {
+
+struct RunOutcome {
+  enum class Kind { kExited, kSignaled, kTimedOut, kNotFound, kNotExecutable, kInterrupted };
+  Kind kind = Kind::kExited;
+  int exit_code = 0;  // what cordon exits with: the command's own, 128+N, 124, 126, 127
+  int signal = 0;
+  double wall_seconds = 0;
+  std::string message;  // for the caller's stderr when not a plain exit ("timed out after 2s")
+  std::string degraded;  // layers skipped under best_effort, empty when none
+};
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  // Runs the plan to completion. An Error means the sandbox could not be built: nothing ran.
+  virtual Result<RunOutcome> Run(const plan::LaunchPlan& plan) = 0;
+};
+
+std::unique_ptr<Backend> MakeLinuxBackend();
+
+}  // namespace cordon

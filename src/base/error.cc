@@ -1,0 +1,26 @@
+#include <cstring>
+
+#include "base/result.h"
+
+namespace cordon {
+
+std::string Error::ToString() const {
+  std::string out;
+  for (auto it = context.rbegin(); it != context.rend(); ++it) {
+    out += *it;
+    out += ": ";
+  }
+  out += message;
+  if (err != 0) {
+    out += ": ";
+    out += std::strerror(err);
+    if (const char* name = strerrorname_np(err)) {
+      out += " (";
+      out += name;
+      out += ")";
+    }
+  }
+  return out;
+}
+
+}  // namespace cordon

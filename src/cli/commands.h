@@ -1,0 +1,35 @@
+// The subcommands; each file registers one with CLI11 and runs it. main.cc is the one place that reports
+// errors: one line "cordon: error: …" and exit 125.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <string>
+
+#include "base/result.h"
+#include "plan/launch_plan.h"
+#include "policy/policy.h"
+
+namespace cordon::cli {
+
+inline constexpr int kExitCordonError = 125;
+
+// Where a policy comes from on the command line (`--profile P` or `--policy FILE`).
+struct PolicySource {
+  std::string profile;
+  std::string file;
+  void AddOptions(CLI::App& app);
+};
+
+Result<policy::Policy> LoadPolicy(const PolicySource& source);
+// The caller's facts; `workspace` empty means the current directory.
+Result<plan::Facts> GatherFacts(const std::string& workspace);
+
+// A subcommand's action returns cordon's exit code, or an Error (reported by main, exit 125).
+using Action = std::function<Result<int>()>;
+
+void AddRunCommand(CLI::App& app, Action& action);
+void AddPolicyCommand(CLI::App& app, Action& action);
+void AddDoctorCommand(CLI::App& app, Action& action);
+
+}  // namespace cordon::cli

@@ -1,0 +1,122 @@
+#include "linux/child.h"
+
+#include <limits.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "linux/capabilities.h"
+#include "linux/network.h"
+#include "linux/setup_error.h"
+
+namespace cordon::linux_backend {
+namespace {
+
+[[noreturn]] void Report(const ChildSpec& s, SetupFailure& f, int code) {
+  ssize_t ignored = write(s.error_write, &f, sizeof(f));
+  (void)ignored;
+  _exit(code);
+}
+
+[[noreturn]] void Fail(const ChildSpec& s, const char* step, int err, const char* detail = nullptr) {
+  SetupFailure f;
+  f.Set(step, err, detail);
+  Report(s, f, 125);
+}
+
+// execvp without allocation: PATH entries are joined in a stack buffer.
+int ExecSearch(const ChildSpec& s) {
+  const char* file = s.argv[0];
+  if (std::strchr(file, '/') != nullptr) {
+    execve(file, s.argv, s.envp);
+    return errno;
+  }
+  int result = ENOENT;
+  const char* p = s.path;
+  char buf[PATH_MAX];
+  size_t flen = std::strlen(file);
+  while (p != nullptr) {
+    const char* end = std::strchr(p, ':');
+    size_t dlen = end ? static_cast<size_t>(end - p) : std::strlen(p);
+    if (dlen == 0) {
+      buf[0] = '.';
+      dlen = 1;
+    } else if (dlen < sizeof(buf)) {
+      std::memcpy(buf, p, dlen);
+    }
+    if (dlen + 1 + flen + 1 <= sizeof(buf)) {
+      buf[dlen] = '/';
+      std::memcpy(buf + dlen + 1, file, flen + 1);
+      execve(buf, s.argv, s.envp);
+      if (errno == EACCES || errno == EPERM || errno == ENOEXEC || errno == EISDIR) result = errno;
+      else if (errno != ENOENT && errno != ENOTDIR) return errno;
+    }
+    p = end ? end + 1 : nullptr;
+  }
+  return result;
+}
+
+[[noreturn]] void RunCommand(const ChildSpec& s) {
+  close(s.status_write);
+  if (setsid() < 0) Fail(s, "setsid", errno);
+  int failed_resource = 0;
+  if (int err = rlimits::Apply(s.rlimits, &failed_resource)) Fail(s, "setrlimit", err);
+  if (chdir(s.cwd) != 0) Fail(s, "chdir", errno, s.cwd);
+  if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) != 0) Fail(s, "close_range", errno);
+  const char* step = nullptr;
+  if (int err = capabilities::DropAll(&step)) Fail(s, step, err);
+  if (s.landlock != nullptr) {
+    const char* path = nullptr;
+    if (int err = landlock::Apply(*s.landlock, &path)) Fail(s, "landlock", err, path);
+  }
+  if (sigprocmask(SIG_SETMASK, &s.original_mask, nullptr) != 0) Fail(s, "sigprocmask", errno);
+  if (int err = seccomp::Apply(*s.seccomp)) Fail(s, "seccomp", err);
+  int err = ExecSearch(s);
+  SetupFailure f;
+  f.Set("execve", err, s.argv[0]);
+  f.exec_failed = 1;
+  Report(s, f, err == ENOENT ? 127 : 126);
+}
+
+}  // namespace
+
+void RunInit(const ChildSpec& s) {
+  for (int fd : s.parent_fds) {
+    if (fd >= 0) close(fd);
+  }
+  // Die with cordon, even on kill -9; nobody inside may read this process's memory or environment.
+  if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) Fail(s, "set parent-death signal", errno);
+  if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) Fail(s, "set undumpable", errno);
+  char go = 0;
+  if (read(s.sync_read, &go, 1) != 1) _exit(125);  // cordon died before writing the id maps
+  close(s.sync_read);
+
+  static const char kHostname[] = "cordon";
+  if (sethostname(kHostname, sizeof(kHostname) - 1) != 0) Fail(s, "sethostname", errno);
+  if (int err = network::BringUpLoopback()) Fail(s, "bring up loopback", err);
+  SetupFailure f;
+  if (!mounts::Apply(*s.mounts, &f)) Report(s, f, 125);
+
+  pid_t command = fork();
+  if (command < 0) Fail(s, "fork", errno);
+  if (command == 0) RunCommand(s);
+
+  close(s.error_write);
+  const char* step = nullptr;
+  (void)capabilities::DropAll(&step);  // init needs none to reap
+  for (;;) {
+    int status = 0;
+    pid_t pid = waitpid(-1, &status, 0);
+    if (pid == command) {
+      ssize_t ignored = write(s.status_write, &status, sizeof(status));
+      (void)ignored;
+      _exit(0);
+    }
+    if (pid < 0 && errno == ECHILD) _exit(0);
+  }
+}
+
+}  // namespace cordon::linux_backend

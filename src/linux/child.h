@@ -1,0 +1,41 @@
+// The child side of a run, in order. Everything it touches was prepared by the parent before clone: after
+// clone nothing allocates, throws or logs; a failure is one SetupFailure record on the error pipe, then _exit.
+//
+//   init (pid 1 of the new namespaces)          command (pid 2)
+//   ├─ die with cordon (PDEATHSIG), undumpable  ├─ setsid: no controlling terminal to inject into
+//   ├─ wait for uid/gid maps                    ├─ rlimits, chdir, fds >= 3 close on exec
+//   ├─ hostname, loopback                       ├─ drop every capability, no_new_privs
+//   ├─ mounts → pivot_root                      ├─ Landlock
+//   ├─ fork the command                         ├─ seccomp (last)
+//   └─ reap; report the command's status; exit  └─ execve
+//      (its exit tears the pid namespace down: no process of the sandbox survives it)
+#pragma once
+
+#include <signal.h>
+
+#include "linux/landlock.h"
+#include "linux/mounts.h"
+#include "linux/rlimits.h"
+#include "linux/seccomp.h"
+
+namespace cordon::linux_backend {
+
+struct ChildSpec {
+  const mounts::Prepared* mounts = nullptr;
+  const landlock::Prepared* landlock = nullptr;  // nullptr: no Landlock (best effort)
+  const seccomp::Program* seccomp = nullptr;
+  rlimits::Prepared rlimits{};
+  char* const* argv = nullptr;
+  char* const* envp = nullptr;
+  const char* cwd = nullptr;
+  const char* path = nullptr;  // PATH for the command search
+  sigset_t original_mask{};
+  int sync_read = -1;    // EOF or one byte: the parent wrote the id maps
+  int error_write = -1;  // SetupFailure records
+  int status_write = -1;  // the command's wait status, from init
+  int parent_fds[8] = {-1, -1, -1, -1, -1, -1, -1, -1};  // the parent's ends, closed first
+};
+
+[[noreturn]] void RunInit(const ChildSpec& spec);
+
+}  // namespace cordon::linux_backend

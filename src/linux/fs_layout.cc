@@ -1,0 +1,355 @@
+#include "linux/fs_layout.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <climits>
+#include <cstdlib>
+#include <map>
+#include <set>
+
+#include "policy/paths.h"
+
+namespace cordon::linux_backend::fs {
+namespace {
+
+using policy::Access;
+using policy::IsSameOrUnder;
+using policy::PathRule;
+
+constexpr size_t kEnvScanMaxEntries = 200000;
+constexpr int kEnvScanMaxDepth = 32;
+
+int Depth(const std::string& p) { return p == "/" ? 0 : static_cast<int>(std::count(p.begin(), p.end(), '/')); }
+
+std::string Join(const std::string& dir, const std::string& name) { return dir == "/" ? "/" + name : dir + "/" + name; }
+
+std::string RealPath(const std::string& p) {
+  char buf[PATH_MAX];
+  if (::realpath(p.c_str(), buf) == nullptr) return "";
+  return buf;
+}
+
+uint64_t RightsOf(Access a) {
+  switch (a) {
+    case Access::kRead: return landlock::kReadRights;
+    case Access::kWrite: return landlock::kAllRights;
+    case Access::kDeny: return 0;
+  }
+  return 0;
+}
+
+// Resolves symlinks in rule paths so mounts and Landlock act on what the kernel will see. A symlink named
+// by a read/write rule is recreated in the skeleton (see `links`), and its target gets the rule.
+Result<std::vector<PathRule>> Canonicalize(const std::vector<PathRule>& in,
+                                           std::vector<std::pair<std::string, std::string>>* links) {
+  std::map<std::string, PathRule> out;
+  auto put = [&](PathRule r) {
+    auto [it, inserted] = out.try_emplace(r.path, r);
+    if (!inserted && r.access > it->second.access) it->second = r;
+  };
+  for (const PathRule& r : in) {
+    struct stat st {};
+    if (lstat(r.path.c_str(), &st) != 0) {
+      if (r.access != Access::kDeny && r.origin.line > 0) {
+        return Error{"path does not exist: " + r.path + " (" + r.origin.ToString() + ")", errno, {}};
+      }
+      continue;  // built-in roots this machine lacks; denied paths that are not there
+    }
+    std::string real = RealPath(r.path);
+    if (real.empty()) continue;  // dangling symlink: nothing to show or hide
+    if (real != r.path && S_ISLNK(st.st_mode) && r.access != Access::kDeny) {
+      char target[PATH_MAX];
+      ssize_t n = readlink(r.path.c_str(), target, sizeof(target) - 1);
+      if (n > 0) links->emplace_back(r.path, std::string(target, static_cast<size_t>(n)));
+    }
+    PathRule c = r;
+    c.path = real;
+    put(c);
+  }
+  std::vector<PathRule> rules;
+  for (auto& [path, r] : out) rules.push_back(r);
+  return rules;
+}
+
+// The rule governing `path` among rules strictly above it.
+std::optional<Access> ParentAccess(const std::vector<PathRule>& rules, const std::string& path) {
+  if (path == "/") return std::nullopt;
+  return policy::EffectiveAccess(rules, policy::ParentPath(path));
+}
+
+class EnvScanner {
+ public:
+  EnvScanner(const std::vector<PathRule>& rules, std::string workspace) : rules_(rules), workspace_(std::move(workspace)) {}
+
+  bool Scan(const std::string& root) { return Walk(root, 0); }
+  std::vector<std::string>& found() { return found_; }
+
+ private:
+  bool Walk(const std::string& dir, int depth) {
+    if (depth > kEnvScanMaxDepth) return true;
+    if (IsSameOrUnder(dir, workspace_)) return true;
+    for (const char* skip : {"/proc", "/sys", "/dev"}) {
+      if (IsSameOrUnder(dir, skip)) return true;
+    }
+    auto access = policy::EffectiveAccess(rules_, dir);
+    if (!access || *access == Access::kDeny) return true;
+    DIR* d = opendir(dir.c_str());
+    if (d == nullptr) return true;
+    std::vector<std::string> subdirs;
+    while (dirent* e = readdir(d)) {
+      std::string name = e->d_name;
+      if (name == "." || name == "..") continue;
+      if (++entries_ > kEnvScanMaxEntries) {
+        closedir(d);
+        return false;
+      }
+      unsigned char type = e->d_type;
+      if (type == DT_UNKNOWN) {
+        struct stat st {};
+        if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
+        type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_LNK;
+      }
+      std::string full = Join(dir, name);
+      if (type == DT_DIR) subdirs.push_back(full);
+      else if (type == DT_REG && IsEnvFileName(name)) found_.push_back(full);
+    }
+    closedir(d);
+    for (const std::string& s : subdirs) {
+      if (!Walk(s, depth + 1)) return false;
+    }
+    return true;
+  }
+
+  const std::vector<PathRule>& rules_;
+  std::string workspace_;
+  size_t entries_ = 0;
+  std::vector<std::string> found_;
+};
+
+// Landlock can only add rights down a hierarchy. Where a rule's subtree holds rules with fewer file rights,
+// the missing rights go to each sibling entry on the way down instead of the rule's own directory.
+class LandlockPlanner {
+ public:
+  explicit LandlockPlanner(const std::vector<PathRule>& rules) : rules_(rules) {}
+
+  std::vector<landlock::Rule> Plan() {
+    for (const PathRule& p : rules_) {
+      if (p.access == Access::kDeny) continue;
+      uint64_t rights = RightsOf(p.access);
+      std::vector<std::string> below;
+      uint64_t common = rights & landlock::kFileRights;
+      for (const PathRule& q : rules_) {
+        if (q.path == p.path || !IsSameOrUnder(q.path, p.path)) continue;
+        common &= RightsOf(q.access);
+        below.push_back(q.path);
+      }
+      out_.push_back({p.path, (rights & ~landlock::kFileRights) | common});
+      uint64_t missing = rights & landlock::kFileRights & ~common;
+      if (missing != 0) Expand(p.path, missing, TopLevel(below));
+    }
+    return std::move(out_);
+  }
+
+ private:
+  static std::vector<std::string> TopLevel(const std::vector<std::string>& paths) {
+    std::vector<std::string> top;
+    for (const std::string& a : paths) {
+      bool nested = std::any_of(paths.begin(), paths.end(),
+                                [&](const std::string& b) { return b != a && IsSameOrUnder(a, b); });
+      if (!nested) top.push_back(a);
+    }
+    return top;
+  }
+
+  void Expand(const std::string& dir, uint64_t missing, const std::vector<std::string>& holes) {
+    DIR* d = opendir(dir.c_str());
+    if (d == nullptr) return;
+    std::vector<std::string> entries;
+    while (dirent* e = readdir(d)) {
+      std::string name = e->d_name;
+      if (name != "." && name != "..") entries.push_back(Join(dir, name));
+    }
+    closedir(d);
+    for (const std::string& full : entries) {
+      if (std::find(holes.begin(), holes.end(), full) != holes.end()) continue;  // has its own rule
+      std::vector<std::string> inner;
+      for (const std::string& h : holes) {
+        if (IsSameOrUnder(h, full)) inner.push_back(h);
+      }
+      if (!inner.empty()) {
+        Expand(full, missing, inner);
+        continue;
+      }
+      struct stat st {};
+      if (lstat(full.c_str(), &st) != 0 || S_ISLNK(st.st_mode)) continue;  // a link's target has its own rule
+      out_.push_back({full, missing});
+    }
+  }
+
+  const std::vector<PathRule>& rules_;
+  std::vector<landlock::Rule> out_;
+};
+
+class OpBuilder {
+ public:
+  void Add(Op op) {
+    op.rel = op.dst == "/" ? "." : op.dst.substr(1);
+    ops_.push_back(std::move(op));
+  }
+  // Creates the skeleton directories leading to `dst` unless a bind already provides them.
+  void Parents(const std::string& dst) {
+    std::string parent = policy::ParentPath(dst);
+    if (parent == "/" || dst == "/") return;
+    if (UnderBind(parent)) return;
+    Parents(parent);
+    if (made_.insert(parent).second) Add({OpKind::kMkdir, parent});
+  }
+  void MountPoint(const std::string& dst, bool dir) {
+    Parents(dst);
+    if (UnderBind(dst)) return;
+    if (made_.insert(dst).second) Add({dir ? OpKind::kMkdir : OpKind::kTouch, dst});
+  }
+  void Bound(const std::string& dst) { binds_.push_back(dst); }
+  bool UnderBind(const std::string& p) const {
+    return std::any_of(binds_.begin(), binds_.end(), [&](const std::string& b) { return IsSameOrUnder(p, b); });
+  }
+  std::vector<Op> Take() { return std::move(ops_); }
+
+ private:
+  std::vector<Op> ops_;
+  std::vector<std::string> binds_;
+  std::set<std::string> made_;
+};
+
+}  // namespace
+
+const char* OpKindName(OpKind k) {
+  switch (k) {
+    case OpKind::kMkdir: return "mkdir";
+    case OpKind::kTouch: return "touch";
+    case OpKind::kSymlink: return "symlink";
+    case OpKind::kBind: return "bind";
+    case OpKind::kBindDevice: return "bind-device";
+    case OpKind::kMaskDir: return "mask-dir";
+    case OpKind::kMaskFile: return "mask-file";
+    case OpKind::kTmpfs: return "tmpfs";
+    case OpKind::kProc: return "proc";
+    case OpKind::kDevpts: return "devpts";
+  }
+  return "?";
+}
+
+bool IsEnvFileName(const std::string& name) {
+  return name == ".env" || name == ".envrc" || name.starts_with(".env.") ||
+         (name.size() > 4 && name.ends_with(".env"));
+}
+
+Result<Layout> Compile(const plan::LaunchPlan& plan) {
+  Layout layout;
+  std::vector<std::pair<std::string, std::string>> links;
+  CORDON_ASSIGN_OR_RETURN(std::vector<PathRule> rules, Canonicalize(plan.fs, &links));
+
+  if (!plan.hidden_env_roots.empty()) {
+    EnvScanner scanner(rules, plan.workspace);
+    for (const std::string& root : plan.hidden_env_roots) {
+      std::string real = RealPath(root);
+      if (real.empty()) continue;
+      if (!scanner.Scan(real) && !plan.best_effort) {
+        return MakeError("too many files under " + real + " to find the .env files in it (over " +
+                         std::to_string(kEnvScanMaxEntries) +
+                         "): narrow the readable roots, or set filesystem.hide_env_files = false");
+      }
+    }
+    for (const std::string& f : scanner.found()) {
+      rules.push_back({f, Access::kDeny, {".env outside the workspace", 0}});
+      layout.hidden_env_files.push_back(f);
+    }
+    std::sort(rules.begin(), rules.end(), [](const PathRule& a, const PathRule& b) { return a.path < b.path; });
+  }
+
+  // A denied path matters only where something above it is visible.
+  const std::vector<PathRule> all = rules;
+  std::erase_if(rules, [&](const PathRule& r) {
+    if (r.access != Access::kDeny) return false;
+    auto parent = ParentAccess(all, r.path);
+    return !parent || *parent == Access::kDeny;
+  });
+  layout.rules = rules;
+  layout.root_is_host = std::any_of(rules.begin(), rules.end(),
+                                    [](const PathRule& r) { return r.path == "/" && r.access != Access::kDeny; });
+
+  // The sandbox's own /tmp, /proc and /dev first: a workspace under /tmp is bound on top of the private one.
+  OpBuilder ops;
+  if (layout.root_is_host) ops.Bound("/");
+  ops.MountPoint("/tmp", true);
+  ops.Add({OpKind::kTmpfs, "/tmp", "", "", true, "mode=1777,size=" + std::to_string(plan.limits.tmp_size_bytes)});
+  ops.MountPoint("/proc", true);
+  ops.Add({OpKind::kProc, "/proc"});
+  ops.MountPoint("/dev", true);
+  ops.Add({OpKind::kTmpfs, "/dev", "", "", true, "mode=0755,size=65536"});
+  for (const char* dev : {"null", "zero", "full", "random", "urandom", "tty"}) {
+    std::string dst = std::string("/dev/") + dev;
+    ops.Add({OpKind::kTouch, dst});
+    ops.Add({OpKind::kBindDevice, dst, "", dst, true});
+  }
+  ops.Add({OpKind::kMkdir, "/dev/pts"});
+  ops.Add({OpKind::kDevpts, "/dev/pts"});
+  ops.Add({OpKind::kMkdir, "/dev/shm"});
+  ops.Add({OpKind::kTmpfs, "/dev/shm", "", "", true, "mode=1777,size=" + std::to_string(plan.limits.tmp_size_bytes)});
+  for (auto [name, target] : {std::pair{"ptmx", "pts/ptmx"}, {"fd", "/proc/self/fd"}, {"stdin", "/proc/self/fd/0"},
+                              {"stdout", "/proc/self/fd/1"}, {"stderr", "/proc/self/fd/2"}}) {
+    ops.Add({OpKind::kSymlink, std::string("/dev/") + name, "", target});
+  }
+  // Mount operations, parents before children.
+  std::vector<PathRule> ordered = rules;
+  std::stable_sort(ordered.begin(), ordered.end(),
+                   [](const PathRule& a, const PathRule& b) { return Depth(a.path) < Depth(b.path); });
+  for (const PathRule& r : ordered) {
+    struct stat st {};
+    if (stat(r.path.c_str(), &st) != 0) continue;
+    bool dir = S_ISDIR(st.st_mode);
+    if (r.access == Access::kDeny) {
+      ops.Add({dir ? OpKind::kMaskDir : OpKind::kMaskFile, r.path});
+      continue;
+    }
+    if (r.path != "/") ops.MountPoint(r.path, dir);
+    ops.Add({OpKind::kBind, r.path, "", r.path, r.access == Access::kWrite});
+    ops.Bound(r.path);
+  }
+  for (const auto& [link, target] : links) {
+    if (ops.UnderBind(link)) continue;
+    ops.Parents(link);
+    ops.Add({OpKind::kSymlink, link, "", target});
+  }
+  for (const std::string& sock : plan.unix_sockets) {
+    struct stat st {};
+    if (stat(sock.c_str(), &st) != 0 || !S_ISSOCK(st.st_mode)) {
+      return Error{"unix socket named by the policy is not a socket: " + sock, errno, {}};
+    }
+    ops.MountPoint(sock, false);
+    ops.Add({OpKind::kBind, sock, "", sock, false});
+  }
+  // A home directory to stand in; /var/tmp as /tmp.
+  if (!ops.UnderBind("/var/tmp")) {
+    ops.Parents("/var/tmp");
+    ops.Add({OpKind::kSymlink, "/var/tmp", "", "/tmp"});
+  }
+  if (!plan.home.empty() && plan.home != "/") ops.MountPoint(plan.home, true);
+  layout.ops = ops.Take();
+
+  // Landlock: the same rules, plus the sandbox's own mounts.
+  layout.landlock = LandlockPlanner(rules).Plan();
+  using namespace landlock;  // NOLINT(google-build-using-namespace)
+  layout.landlock.push_back({"/", kReadDir});
+  layout.landlock.push_back({"/tmp", kAllRights});
+  layout.landlock.push_back({"/dev/shm", kAllRights});
+  layout.landlock.push_back({"/dev", kReadFile | kWriteFile | kReadDir | kIoctlDev | kTruncate});
+  layout.landlock.push_back({"/proc", kReadFile | kReadDir | kWriteFile});
+  return layout;
+}
+
+}  // namespace cordon::linux_backend::fs

@@ -1,0 +1,312 @@
+// The Linux backend: compiles every layer in the parent, clones into new namespaces, writes the id maps,
+// waits for the child to report (setup error, exec error, or a clean exec), then supervises the run:
+// timeout, cordon's own signals, and the command's exit status.
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstring>
+
+#include "backend/backend.h"
+#include "base/syscalls.h"
+#include "base/unique_fd.h"
+#include "linux/child.h"
+#include "linux/fs_layout.h"
+#include "linux/userns.h"
+
+namespace cordon::linux_backend {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct Pipe {
+  UniqueFd read, write;
+};
+
+Result<Pipe> MakePipe() {
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0) return ErrnoError("pipe2");
+  return Pipe{UniqueFd(fds[0]), UniqueFd(fds[1])};
+}
+
+// Blocks cordon's terminating signals and returns a signalfd for them, so one poll() sees them with the child.
+class SignalGuard {
+ public:
+  Result<void> Install() {
+    sigset_t set;
+    sigemptyset(&set);
+    for (int s : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) sigaddset(&set, s);
+    if (sigprocmask(SIG_BLOCK, &set, &original_) != 0) return ErrnoError("sigprocmask");
+    installed_ = true;
+    fd_.Reset(signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK));
+    if (!fd_.valid()) return ErrnoError("signalfd");
+    return {};
+  }
+  ~SignalGuard() {
+    if (installed_) sigprocmask(SIG_SETMASK, &original_, nullptr);
+  }
+  const sigset_t& original() const { return original_; }
+  int fd() const { return fd_.get(); }
+
+ private:
+  sigset_t original_{};
+  bool installed_ = false;
+  UniqueFd fd_;
+};
+
+std::vector<char*> CStrings(const std::vector<std::string>& v) {
+  std::vector<char*> out;
+  for (const std::string& s : v) out.push_back(const_cast<char*>(s.c_str()));
+  out.push_back(nullptr);
+  return out;
+}
+
+std::string PathOf(const std::vector<std::string>& env) {
+  for (const std::string& e : env) {
+    if (e.starts_with("PATH=")) return e.substr(5);
+  }
+  return "/usr/local/bin:/usr/bin:/bin";
+}
+
+RunOutcome FromStatus(int status) {
+  RunOutcome o;
+  if (WIFSIGNALED(status)) {
+    o.kind = RunOutcome::Kind::kSignaled;
+    o.signal = WTERMSIG(status);
+    o.exit_code = 128 + o.signal;
+  } else {
+    o.exit_code = WEXITSTATUS(status);
+  }
+  return o;
+}
+
+// Waits for the process behind `pidfd` (init, or the command when unrestricted), enforcing the timeout and
+// turning cordon's own SIGINT/SIGTERM/SIGHUP/SIGQUIT into the end of the run. Kills with SIGKILL.
+struct WaitResult {
+  siginfo_t info{};
+  bool timed_out = false;
+  int interrupted_by = 0;
+};
+
+Result<WaitResult> Supervise(int pidfd, int sigfd, double timeout_seconds, Clock::time_point start) {
+  WaitResult r;
+  bool killed = false;
+  for (;;) {
+    int wait_ms = -1;
+    if (timeout_seconds > 0 && !killed) {
+      double left = timeout_seconds - std::chrono::duration<double>(Clock::now() - start).count();
+      wait_ms = left <= 0 ? 0 : static_cast<int>(std::ceil(left * 1000));
+    }
+    pollfd fds[2] = {{pidfd, POLLIN, 0}, {sigfd, POLLIN, 0}};
+    int n = poll(fds, 2, wait_ms);
+    if (n < 0 && errno != EINTR) return ErrnoError("poll");
+    if (n == 0 && !killed) {
+      r.timed_out = true;
+      sys::PidfdSendSignal(pidfd, SIGKILL);
+      killed = true;
+      continue;
+    }
+    if (n > 0 && (fds[1].revents & POLLIN)) {
+      signalfd_siginfo si{};
+      if (read(sigfd, &si, sizeof(si)) == sizeof(si) && !killed) {
+        r.interrupted_by = static_cast<int>(si.ssi_signo);
+        sys::PidfdSendSignal(pidfd, SIGKILL);
+        killed = true;
+      }
+    }
+    if (n > 0 && (fds[0].revents & POLLIN)) {
+      if (sys::RetryEintr([&] { return waitid(P_PIDFD, static_cast<id_t>(pidfd), &r.info, WEXITED); }) != 0) {
+        return ErrnoError("waitid");
+      }
+      return r;
+    }
+  }
+}
+
+class LinuxBackend : public Backend {
+ public:
+  Result<RunOutcome> Run(const plan::LaunchPlan& plan) override {
+    if (plan.unrestricted) return RunUnrestricted(plan);
+    return RunSandboxed(plan);
+  }
+
+ private:
+  Result<RunOutcome> RunSandboxed(const plan::LaunchPlan& plan) {
+    Clock::time_point start = Clock::now();
+    RunOutcome degraded_note;
+    landlock::Support ll = landlock::Probe();
+    if (ll.abi == 0) {
+      if (!plan.best_effort) {
+        return Error{"Landlock is not available in this kernel", ll.error,
+                     {"the filesystem rules need two layers; boot with lsm=...,landlock, or set best_effort = true "
+                      "in the policy to run on the mount layer alone"}};
+      }
+      degraded_note.degraded = "landlock";
+    }
+    // Parent side of every layer: all allocation happens here.
+    CORDON_ASSIGN_OR_RETURN(fs::Layout layout, fs::Compile(plan));
+    mounts::Prepared mounts = mounts::Prepare(std::move(layout));
+    landlock::Prepared landlock = landlock::Prepare(ll.abi, mounts.layout.landlock);
+    seccomp::Program seccomp;
+    if (auto r = seccomp::Compile(seccomp); !r.ok()) return std::move(r).error().With("compiling the seccomp filter");
+    std::vector<char*> argv = CStrings(plan.argv);
+    std::vector<char*> envp = CStrings(plan.env);
+    std::string path = PathOf(plan.env);
+
+    CORDON_ASSIGN_OR_RETURN(Pipe sync, MakePipe());
+    CORDON_ASSIGN_OR_RETURN(Pipe errors, MakePipe());
+    CORDON_ASSIGN_OR_RETURN(Pipe status, MakePipe());
+    SignalGuard signals;
+    CORDON_TRY(signals.Install());
+
+    ChildSpec spec;
+    spec.mounts = &mounts;
+    spec.landlock = ll.abi > 0 ? &landlock : nullptr;
+    spec.seccomp = &seccomp;
+    spec.rlimits = rlimits::Prepare(plan.limits);
+    spec.argv = argv.data();
+    spec.envp = envp.data();
+    spec.cwd = plan.cwd.c_str();
+    spec.path = path.c_str();
+    spec.original_mask = signals.original();
+    spec.sync_read = sync.read.get();
+    spec.error_write = errors.write.get();
+    spec.status_write = status.write.get();
+    int parent_ends[] = {sync.write.get(), errors.read.get(), status.read.get(), signals.fd()};
+    std::copy(std::begin(parent_ends), std::end(parent_ends), spec.parent_fds);
+
+    int pidfd = -1;
+    clone_args args{};
+    args.flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWNET |
+                 CLONE_NEWCGROUP | CLONE_PIDFD;
+    args.pidfd = reinterpret_cast<uint64_t>(&pidfd);
+    args.exit_signal = SIGCHLD;
+    long pid = sys::Clone3(&args);
+    if (pid < 0) {
+      int err = errno;
+      return Error{"cannot create the sandbox's namespaces", err, {userns::WhyUnavailable(err)}};
+    }
+    if (pid == 0) RunInit(spec);
+    UniqueFd child(pidfd);
+    sync.read.Reset();
+    errors.write.Reset();
+    status.write.Reset();
+
+    auto kill_and_reap = [&] {
+      sys::PidfdSendSignal(child.get(), SIGKILL);
+      siginfo_t info{};
+      sys::RetryEintr([&] { return waitid(P_PIDFD, static_cast<id_t>(child.get()), &info, WEXITED); });
+    };
+    if (auto r = userns::WriteMaps(static_cast<pid_t>(pid), getuid(), getgid()); !r.ok()) {
+      kill_and_reap();
+      return std::move(r).error().With("setting up the user namespace");
+    }
+    char go = 1;
+    if (write(sync.write.get(), &go, 1) != 1) {
+      int err = errno;
+      kill_and_reap();
+      return Error{"waking the sandbox", err, {}};
+    }
+    sync.write.Reset();
+
+    // EOF here means the command was exec'd; a record means a step failed.
+    SetupFailure failure;
+    ssize_t n = sys::RetryEintr([&] { return read(errors.read.get(), &failure, sizeof(failure)); });
+    if (n == static_cast<ssize_t>(sizeof(failure)) && !failure.exec_failed) {
+      kill_and_reap();
+      std::string what = std::string(failure.step) + (failure.detail[0] ? std::string(" ") + failure.detail : "");
+      return Error{what, failure.err, {"building the sandbox"}};
+    }
+
+    CORDON_ASSIGN_OR_RETURN(WaitResult w, Supervise(child.get(), signals.fd(), plan.limits.timeout_seconds, start));
+    RunOutcome out;
+    int command_status = 0;
+    bool have_status = read(status.read.get(), &command_status, sizeof(command_status)) == sizeof(command_status);
+    if (n == static_cast<ssize_t>(sizeof(failure)) && failure.exec_failed) {
+      out.kind = failure.err == ENOENT ? RunOutcome::Kind::kNotFound : RunOutcome::Kind::kNotExecutable;
+      out.exit_code = failure.err == ENOENT ? 127 : 126;
+      out.message = std::string(failure.detail) + ": " +
+                    (failure.err == ENOENT ? "command not found in the sandbox" : std::strerror(failure.err));
+    } else if (w.timed_out) {
+      out.kind = RunOutcome::Kind::kTimedOut;
+      out.exit_code = 124;
+      out.message = "timed out after " + std::to_string(static_cast<long>(plan.limits.timeout_seconds)) +
+                    "s; the sandbox was killed";
+    } else if (w.interrupted_by != 0) {
+      out.kind = RunOutcome::Kind::kInterrupted;
+      out.signal = w.interrupted_by;
+      out.exit_code = 128 + w.interrupted_by;
+      out.message = std::string("interrupted by ") + sigabbrev_np(w.interrupted_by) + "; the sandbox was killed";
+    } else if (have_status) {
+      out = FromStatus(command_status);
+    } else {
+      return MakeError("the sandbox's init process died without a status (killed from outside, or out of memory)");
+    }
+    out.degraded = degraded_note.degraded;
+    out.wall_seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    return out;
+  }
+
+  // The `full` profile: the command as it is, with only the timeout. Run in its own process group, which
+  // the timeout kills whole.
+  Result<RunOutcome> RunUnrestricted(const plan::LaunchPlan& plan) {
+    Clock::time_point start = Clock::now();
+    SignalGuard signals;
+    CORDON_TRY(signals.Install());
+    std::vector<char*> argv = CStrings(plan.argv);
+    CORDON_ASSIGN_OR_RETURN(Pipe errors, MakePipe());
+    int pidfd = -1;
+    clone_args args{};
+    args.flags = CLONE_PIDFD;
+    args.pidfd = reinterpret_cast<uint64_t>(&pidfd);
+    args.exit_signal = SIGCHLD;
+    long pid = sys::Clone3(&args);
+    if (pid < 0) return ErrnoError("clone3");
+    if (pid == 0) {
+      setpgid(0, 0);
+      sigprocmask(SIG_SETMASK, &signals.original(), nullptr);
+      if (chdir(plan.cwd.c_str()) != 0) _exit(125);
+      execvp(argv[0], argv.data());
+      int err = errno;
+      ssize_t ignored = write(errors.write.get(), &err, sizeof(err));
+      (void)ignored;
+      _exit(err == ENOENT ? 127 : 126);
+    }
+    UniqueFd child(pidfd);
+    errors.write.Reset();
+    int exec_err = 0;
+    bool exec_failed = read(errors.read.get(), &exec_err, sizeof(exec_err)) == sizeof(exec_err);
+    CORDON_ASSIGN_OR_RETURN(WaitResult w, Supervise(child.get(), signals.fd(), plan.limits.timeout_seconds, start));
+    kill(-static_cast<pid_t>(pid), SIGKILL);
+    RunOutcome out;
+    if (exec_failed) {
+      out.exit_code = exec_err == ENOENT ? 127 : 126;
+      out.message = plan.argv[0] + ": " + std::strerror(exec_err);
+    } else if (w.timed_out) {
+      out.kind = RunOutcome::Kind::kTimedOut;
+      out.exit_code = 124;
+      out.message = "timed out";
+    } else if (w.info.si_code == CLD_EXITED) {
+      out.exit_code = w.info.si_status;
+    } else {
+      out.kind = RunOutcome::Kind::kSignaled;
+      out.signal = w.info.si_status;
+      out.exit_code = 128 + w.info.si_status;
+    }
+    out.wall_seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    return out;
+  }
+};
+
+}  // namespace
+}  // namespace cordon::linux_backend
+
+namespace cordon {
+std::unique_ptr<Backend> MakeLinuxBackend() { return std::make_unique<linux_backend::LinuxBackend>(); }
+}  // namespace cordon

@@ -1,0 +1,55 @@
+// The platform-neutral plan every backend consumes: what to run, where, with which paths at which access,
+// which environment and which limits. Pure data; printable with `cordon run --dry-run`.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+#include "policy/policy.h"
+
+namespace cordon::plan {
+
+// Facts about the caller and the machine that the plan depends on, gathered by the CLI.
+struct Facts {
+  std::string home;       // absolute
+  std::string workspace;  // absolute, symlinks resolved
+  std::string cwd;        // absolute; where the command starts (the workspace unless inside it)
+  std::vector<std::string> environ;  // the caller's "NAME=value" list
+  uint64_t total_memory_bytes = 0;
+};
+
+struct LaunchPlan {
+  std::vector<std::string> argv;
+  std::string cwd;
+  std::vector<std::string> env;                  // "NAME=value", sorted
+  std::vector<std::string> dropped_env;          // names removed by scrubbing (for the log; never values)
+  std::vector<policy::PathRule> fs;              // resolved, deduplicated, sorted by path
+  std::vector<std::string> unix_sockets;         // absolute
+  std::vector<std::string> hidden_env_roots;     // readable roots scanned for .env files to hide
+  policy::Limits limits;
+  policy::NetworkMode network = policy::NetworkMode::kNone;
+  bool unrestricted = false;
+  bool best_effort = false;
+  std::string workspace;
+  std::string home;
+  std::string profile;
+};
+
+// Policy + facts -> plan. Fails on contradictions that need the facts to see (deny_write outside any
+// writable root, a workspace that is itself denied, relative paths after expansion).
+Result<LaunchPlan> MakePlan(const policy::Policy& policy, const Facts& facts, std::vector<std::string> argv);
+
+// The scrubbed environment: the base allowlist plus `keep`, minus secret-looking names not kept by exact
+// name, plus `set`. Names it removed go to `dropped`.
+std::vector<std::string> ScrubEnvironment(const std::vector<std::string>& environ, const policy::Environment& rules,
+                                          std::vector<std::string>* dropped);
+bool LooksLikeSecretName(const std::string& name);
+bool LooksLikeSecretValue(const std::string& value);
+
+// Human-readable rendering, used by `policy show` and `run --dry-run`.
+std::string Describe(const LaunchPlan& plan);
+
+}  // namespace cordon::plan

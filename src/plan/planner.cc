@@ -1,0 +1,165 @@
+#include <algorithm>
+#include <map>
+
+#include "plan/launch_plan.h"
+#include "policy/paths.h"
+
+namespace cordon::plan {
+namespace {
+
+using policy::Access;
+using policy::PathEntry;
+using policy::PathRule;
+
+// Strength of each kind of entry when several name the same path: deny_read > deny_write > write > read.
+enum class Kind { kRead = 0, kWrite = 1, kDenyWrite = 2, kDenyRead = 3 };
+
+Access AccessOf(Kind k) {
+  switch (k) {
+    case Kind::kRead: return Access::kRead;
+    case Kind::kWrite: return Access::kWrite;
+    case Kind::kDenyWrite: return Access::kRead;  // read-only inside a writable root
+    case Kind::kDenyRead: return Access::kDeny;
+  }
+  return Access::kDeny;
+}
+
+struct Candidate {
+  Kind kind;
+  policy::Origin origin;
+};
+
+bool IsSystemPath(const std::string& p) {
+  for (const char* s : {"/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc", "/proc", "/sys", "/dev"}) {
+    if (policy::IsSameOrUnder(p, s)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+Result<LaunchPlan> MakePlan(const policy::Policy& pol, const Facts& facts, std::vector<std::string> argv) {
+  if (argv.empty()) return MakeError("no command given (usage: cordon run [OPTIONS] -- CMD [ARGS...])");
+  LaunchPlan plan;
+  plan.argv = std::move(argv);
+  plan.profile = pol.name;
+  plan.unrestricted = pol.unrestricted;
+  plan.best_effort = pol.best_effort;
+  plan.network = pol.network;
+  plan.limits = pol.limits;
+  plan.home = facts.home;
+  plan.workspace = facts.workspace;
+  if (facts.total_memory_bytes > 0) {
+    plan.limits.memory_bytes = std::min(plan.limits.memory_bytes, facts.total_memory_bytes / 2);
+  }
+  if (pol.unrestricted) {
+    plan.cwd = facts.cwd;
+    plan.env = facts.environ;
+    return plan;
+  }
+  if (facts.workspace == "/") {
+    return MakeError("workspace / would make the whole filesystem writable: pick a project directory, or ask for "
+                     "--profile full explicitly");
+  }
+
+  std::map<std::string, Candidate> by_path;
+  std::vector<std::string> problems;
+  auto add = [&](const std::vector<PathEntry>& entries, Kind kind) {
+    for (const PathEntry& e : entries) {
+      std::string path = policy::ExpandPath(e.path, facts.home, facts.workspace);
+      if (path.empty()) {
+        problems.push_back(e.origin.ToString() + ": path \"" + e.path + "\" is not absolute");
+        continue;
+      }
+      auto [it, inserted] = by_path.try_emplace(path, Candidate{kind, e.origin});
+      if (!inserted && kind > it->second.kind) it->second = Candidate{kind, e.origin};
+    }
+  };
+  add(pol.fs.read, Kind::kRead);
+  add(pol.fs.write, Kind::kWrite);
+  add(pol.fs.deny_write, Kind::kDenyWrite);
+  add(pol.fs.deny_read, Kind::kDenyRead);
+  for (const auto& [path, c] : by_path) plan.fs.push_back({path, AccessOf(c.kind), c.origin});
+
+  // deny_write narrows a writable root; outside one it says nothing and is most likely a mistake.
+  for (const PathEntry& e : pol.fs.deny_write) {
+    std::string path = policy::ExpandPath(e.path, facts.home, facts.workspace);
+    if (path.empty()) continue;
+    bool inside = std::any_of(pol.fs.write.begin(), pol.fs.write.end(), [&](const PathEntry& w) {
+      std::string root = policy::ExpandPath(w.path, facts.home, facts.workspace);
+      return !root.empty() && policy::IsSameOrUnder(path, root);
+    });
+    if (!inside && e.origin.line > 0) {
+      problems.push_back(e.origin.ToString() + ": deny_write path \"" + e.path + "\" is not inside any writable root");
+    }
+  }
+  std::optional<Access> ws = policy::EffectiveAccess(plan.fs, facts.workspace);
+  if (ws && *ws == Access::kDeny) {
+    problems.push_back("the workspace " + facts.workspace + " is itself on the deny_read list");
+  }
+  if (!problems.empty()) {
+    std::string all;
+    for (const std::string& p : problems) all += (all.empty() ? "" : "\n") + p;
+    return MakeError(all);
+  }
+
+  for (const PathEntry& s : pol.fs.unix_sockets) {
+    std::string path = policy::ExpandPath(s.path, facts.home, facts.workspace);
+    if (!path.empty()) plan.unix_sockets.push_back(path);
+  }
+  if (pol.fs.hide_env_files) {
+    for (const PathRule& r : plan.fs) {
+      // The built-in tool chains in $HOME (~/.rustup, ~/.pyenv…) are large and hold no projects: not scanned.
+      bool builtin_toolchain = r.origin.line == 0 && policy::IsSameOrUnder(r.path, facts.home);
+      if (r.access != Access::kDeny && !IsSystemPath(r.path) && r.path != facts.workspace && !builtin_toolchain) {
+        plan.hidden_env_roots.push_back(r.path);
+      }
+    }
+  }
+
+  std::optional<Access> cwd_access = policy::EffectiveAccess(plan.fs, facts.cwd);
+  plan.cwd = (cwd_access && *cwd_access != Access::kDeny) ? facts.cwd : facts.workspace;
+
+  std::vector<std::string> dropped;
+  policy::Environment env_rules = pol.env;
+  env_rules.set.emplace("HOME", facts.home);
+  env_rules.set["PWD"] = plan.cwd;
+  plan.env = ScrubEnvironment(facts.environ, env_rules, &plan.dropped_env);
+  if (std::none_of(plan.env.begin(), plan.env.end(), [](const std::string& e) { return e.starts_with("PATH="); })) {
+    plan.env.push_back("PATH=/usr/local/bin:/usr/bin:/bin:/usr/local/sbin:/usr/sbin:/sbin");
+    std::sort(plan.env.begin(), plan.env.end());
+  }
+  return plan;
+}
+
+std::string Describe(const LaunchPlan& plan) {
+  std::string out;
+  out += "profile: " + plan.profile + "\n";
+  if (plan.unrestricted) {
+    out += "sandbox: NONE (profile full: no filesystem, network, syscall or process restrictions)\n";
+    return out;
+  }
+  out += "workspace: " + plan.workspace + "\n";
+  out += "home: " + plan.home + "\n";
+  out += "network: " + std::string(policy::NetworkModeName(plan.network)) + "\n";
+  out += "filesystem (most specific path wins; not listed = not visible):\n";
+  for (const PathRule& r : plan.fs) {
+    out += "  " + std::string(policy::AccessName(r.access)) + std::string(6 - std::string(policy::AccessName(r.access)).size(), ' ') +
+           r.path + "    # " + r.origin.ToString() + "\n";
+  }
+  out += "  write /tmp    # private tmpfs, " + std::to_string(plan.limits.tmp_size_bytes >> 20) + " MiB\n";
+  for (const std::string& s : plan.unix_sockets) out += "  socket " + s + "\n";
+  out += std::string("env files outside the workspace: ") + (plan.hidden_env_roots.empty() ? "not scanned" : "hidden") + "\n";
+  out += "limits: processes=" + std::to_string(plan.limits.processes) +
+         " memory=" + std::to_string(plan.limits.memory_bytes >> 20) + "MiB" +
+         " file_size=" + std::to_string(plan.limits.file_size_bytes >> 20) + "MiB" +
+         " open_files=" + std::to_string(plan.limits.open_files) +
+         " timeout=" + (plan.limits.timeout_seconds > 0 ? std::to_string(plan.limits.timeout_seconds) + "s" : "none") + "\n";
+  out += "environment:";
+  for (const std::string& e : plan.env) out += " " + e.substr(0, e.find('='));
+  out += "\n";
+  out += std::string("best_effort: ") + (plan.best_effort ? "yes" : "no") + "\n";
+  return out;
+}
+
+}  // namespace cordon::plan

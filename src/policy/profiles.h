@@ -1,0 +1,22 @@
+// Built-in profiles: read-only, workspace-write (the default) and full.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/result.h"
+#include "policy/policy.h"
+
+namespace cordon::policy {
+
+inline constexpr std::string_view kDefaultProfile = "workspace-write";
+
+// The built-in profile `name`, or an error naming the known ones.
+Result<Policy> BuiltinProfile(std::string_view name);
+std::vector<std::string> BuiltinProfileNames();
+
+// Credentials and personal data that stay unreadable even where their parent is readable.
+const std::vector<std::string>& DefaultDenyRead();
+
+}  // namespace cordon::policy

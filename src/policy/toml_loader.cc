@@ -1,0 +1,324 @@
+#include "policy/toml_loader.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <toml.hpp>
+
+#include "policy/paths.h"
+#include "policy/profiles.h"
+
+namespace cordon::policy {
+namespace {
+
+class Loader {
+ public:
+  explicit Loader(std::string name) : name_(std::move(name)) {}
+
+  Result<Policy> Load(const toml::value& root) {
+    if (!root.is_table()) return MakeError(name_ + ": the policy must be a TOML table");
+    Policy p;
+    CheckKeys(root, {"version", "extends", "best_effort", "filesystem", "environment", "limits", "network"});
+    const auto& top = root.as_table();
+    auto version = top.find("version");
+    if (version == top.end()) {
+      Problem(0, "missing `version = 1` (the schema version) at the top of the policy");
+    } else if (!version->second.is_integer() || version->second.as_integer() != kSchemaVersion) {
+      Problem(version->second, "unsupported `version`: this cordon reads version 1");
+    }
+    p = BasePolicy(top);
+    if (auto it = top.find("best_effort"); it != top.end()) ReadBool(it->second, "best_effort", p.best_effort);
+    if (auto it = top.find("filesystem"); it != top.end()) ReadFilesystem(it->second, p.fs);
+    if (auto it = top.find("environment"); it != top.end()) ReadEnvironment(it->second, p.env);
+    if (auto it = top.find("limits"); it != top.end()) ReadLimits(it->second, p.limits);
+    if (auto it = top.find("network"); it != top.end()) ReadNetwork(it->second, p);
+    p.name = name_;
+    CheckContradictions(p);
+    if (!problems_.empty()) {
+      std::string all;
+      for (const std::string& s : problems_) all += (all.empty() ? "" : "\n") + s;
+      return MakeError(all);
+    }
+    return p;
+  }
+
+ private:
+  void Problem(int line, const std::string& what) {
+    problems_.push_back(line > 0 ? name_ + ":" + std::to_string(line) + ": " + what : name_ + ": " + what);
+  }
+  void Problem(const toml::value& v, const std::string& what) { Problem(static_cast<int>(v.location().line()), what); }
+
+  void CheckKeys(const toml::value& table, std::initializer_list<const char*> known, const std::string& section = "") {
+    for (const auto& [key, value] : table.as_table()) {
+      if (std::none_of(known.begin(), known.end(), [&](const char* k) { return key == k; })) {
+        std::string list;
+        for (const char* k : known) list += std::string(list.empty() ? "" : ", ") + k;
+        Problem(value, "unknown key `" + (section.empty() ? key : section + "." + key) + "` (known: " + list + ")");
+      }
+    }
+  }
+
+  Policy BasePolicy(const toml::table& top) {
+    auto it = top.find("extends");
+    if (it == top.end()) {
+      // No profile: nothing readable but what the file lists, the default secrets still denied.
+      Policy p;
+      for (const std::string& d : DefaultDenyRead()) p.fs.deny_read.push_back({d, {"default deny list", 0}});
+      return p;
+    }
+    if (!it->second.is_string()) {
+      Problem(it->second, "`extends` must be a string naming a profile (read-only, workspace-write)");
+      return {};
+    }
+    const std::string base = it->second.as_string().str;
+    if (base == "full") {
+      Problem(it->second, "`extends = \"full\"` is not allowed: the full profile has no sandbox to refine");
+      return {};
+    }
+    Result<Policy> p = BuiltinProfile(base);
+    if (!p.ok()) {
+      Problem(it->second, p.error().message);
+      return {};
+    }
+    return std::move(p).value();
+  }
+
+  void ReadBool(const toml::value& v, const std::string& key, bool& out) {
+    if (!v.is_boolean()) return Problem(v, "`" + key + "` must be true or false");
+    out = v.as_boolean();
+  }
+
+  // Appends path strings from an array, checking each is absolute, "~..." or "{workspace}...".
+  void ReadPaths(const toml::value& v, const std::string& key, std::vector<PathEntry>& out) {
+    if (!v.is_array()) return Problem(v, "`" + key + "` must be an array of paths");
+    for (const toml::value& e : v.as_array()) {
+      if (!e.is_string()) {
+        Problem(e, "`" + key + "` entries must be strings");
+        continue;
+      }
+      std::string s = e.as_string().str;
+      if (s.empty() || s.find('\0') != std::string::npos) {
+        Problem(e, "`" + key + "` has an empty or invalid path");
+        continue;
+      }
+      if (ExpandPath(s, "/h", "/w").empty()) {
+        Problem(e, "`" + key + "` path \"" + s + "\" is relative: use an absolute path, ~/… or {workspace}/…");
+        continue;
+      }
+      if (s.size() > 1 && s.back() == '/') s.pop_back();
+      out.push_back({s, {name_, static_cast<int>(e.location().line())}});
+    }
+  }
+
+  void ReadFilesystem(const toml::value& v, Filesystem& fs) {
+    if (!v.is_table()) return Problem(v, "`filesystem` must be a table");
+    CheckKeys(v, {"read", "write", "deny_read", "deny_write", "unix_sockets", "remove_deny_read", "hide_env_files"},
+              "filesystem");
+    const auto& t = v.as_table();
+    if (auto it = t.find("read"); it != t.end()) ReadPaths(it->second, "filesystem.read", fs.read);
+    if (auto it = t.find("write"); it != t.end()) ReadPaths(it->second, "filesystem.write", fs.write);
+    if (auto it = t.find("deny_read"); it != t.end()) ReadPaths(it->second, "filesystem.deny_read", fs.deny_read);
+    if (auto it = t.find("deny_write"); it != t.end()) ReadPaths(it->second, "filesystem.deny_write", fs.deny_write);
+    if (auto it = t.find("unix_sockets"); it != t.end()) {
+      ReadPaths(it->second, "filesystem.unix_sockets", fs.unix_sockets);
+    }
+    if (auto it = t.find("hide_env_files"); it != t.end()) {
+      ReadBool(it->second, "filesystem.hide_env_files", fs.hide_env_files);
+    }
+    if (auto it = t.find("remove_deny_read"); it != t.end()) {
+      std::vector<PathEntry> removals;
+      ReadPaths(it->second, "filesystem.remove_deny_read", removals);
+      for (const PathEntry& r : removals) {
+        auto match = std::find_if(fs.deny_read.begin(), fs.deny_read.end(),
+                                  [&](const PathEntry& d) { return d.path == r.path; });
+        if (match == fs.deny_read.end()) {
+          Problem(r.origin.line, "`filesystem.remove_deny_read` names \"" + r.path +
+                                     "\", which is not in the inherited deny_read list");
+          continue;
+        }
+        fs.deny_read.erase(match);
+      }
+    }
+  }
+
+  void ReadEnvironment(const toml::value& v, Environment& env) {
+    if (!v.is_table()) return Problem(v, "`environment` must be a table");
+    CheckKeys(v, {"keep", "set"}, "environment");
+    const auto& t = v.as_table();
+    if (auto it = t.find("keep"); it != t.end()) {
+      if (!it->second.is_array()) {
+        Problem(it->second, "`environment.keep` must be an array of variable names");
+      } else {
+        for (const toml::value& e : it->second.as_array()) {
+          if (!e.is_string() || !ValidEnvName(e.as_string().str, /*allow_glob=*/true)) {
+            Problem(e, "`environment.keep` entries must be variable names (or NAME_* prefixes)");
+            continue;
+          }
+          env.keep.push_back(e.as_string().str);
+        }
+      }
+    }
+    if (auto it = t.find("set"); it != t.end()) {
+      if (!it->second.is_table()) {
+        Problem(it->second, "`environment.set` must be a table of NAME = \"value\"");
+      } else {
+        for (const auto& [k, val] : it->second.as_table()) {
+          if (!ValidEnvName(k, false)) Problem(val, "`environment.set` has an invalid variable name `" + k + "`");
+          else if (!val.is_string()) Problem(val, "`environment.set." + k + "` must be a string");
+          else env.set[k] = val.as_string().str;
+        }
+      }
+    }
+  }
+
+  static bool ValidEnvName(const std::string& s, bool allow_glob) {
+    if (s.empty()) return false;
+    for (size_t i = 0; i < s.size(); ++i) {
+      char c = s[i];
+      if (c == '*' && allow_glob && i + 1 == s.size() && i > 0) continue;
+      if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) return false;
+    }
+    return !std::isdigit(static_cast<unsigned char>(s[0]));
+  }
+
+  void ReadCount(const toml::table& t, const char* key, uint64_t& out) {
+    auto it = t.find(key);
+    if (it == t.end()) return;
+    if (!it->second.is_integer() || it->second.as_integer() <= 0) {
+      return Problem(it->second, std::string("`limits.") + key + "` must be a positive integer");
+    }
+    out = static_cast<uint64_t>(it->second.as_integer());
+  }
+
+  void ReadSize(const toml::table& t, const char* key, uint64_t& out) {
+    auto it = t.find(key);
+    if (it == t.end()) return;
+    const toml::value& v = it->second;
+    if (v.is_integer() && v.as_integer() > 0) {
+      out = static_cast<uint64_t>(v.as_integer());
+      return;
+    }
+    if (v.is_string()) {
+      Result<uint64_t> size = ParseSize(v.as_string().str);
+      if (size.ok() && *size > 0) {
+        out = *size;
+        return;
+      }
+    }
+    Problem(v, std::string("`limits.") + key + "` must be a positive size such as 512MiB, 4GiB or a byte count");
+  }
+
+  void ReadLimits(const toml::value& v, Limits& l) {
+    if (!v.is_table()) return Problem(v, "`limits` must be a table");
+    CheckKeys(v, {"processes", "memory", "file_size", "open_files", "tmp_size", "timeout"}, "limits");
+    const auto& t = v.as_table();
+    ReadCount(t, "processes", l.processes);
+    ReadCount(t, "open_files", l.open_files);
+    ReadSize(t, "memory", l.memory_bytes);
+    ReadSize(t, "file_size", l.file_size_bytes);
+    ReadSize(t, "tmp_size", l.tmp_size_bytes);
+    if (auto it = t.find("timeout"); it != t.end()) {
+      const toml::value& tv = it->second;
+      double secs = tv.is_integer() ? static_cast<double>(tv.as_integer()) : tv.is_floating() ? tv.as_floating() : -1;
+      if (!(secs >= 0) || !std::isfinite(secs)) {
+        Problem(tv, "`limits.timeout` must be a number of seconds, 0 for none");
+      } else {
+        l.timeout_seconds = secs;
+      }
+    }
+  }
+
+  void ReadNetwork(const toml::value& v, Policy& p) {
+    if (!v.is_table()) return Problem(v, "`network` must be a table");
+    CheckKeys(v, {"mode"}, "network");
+    const auto& t = v.as_table();
+    auto it = t.find("mode");
+    if (it == t.end()) return;
+    std::string mode = it->second.is_string() ? it->second.as_string().str : "";
+    if (mode == "none") p.network = NetworkMode::kNone;
+    else if (mode == "full") p.network = NetworkMode::kFull;
+    else Problem(it->second, "`network.mode` must be \"none\" or \"full\"");
+  }
+
+  // The same path both granted and denied in this file is a contradiction worth a word.
+  void CheckContradictions(const Policy& p) {
+    auto own = [&](const PathEntry& e) { return e.origin.file == name_; };
+    for (const PathEntry& d : p.fs.deny_read) {
+      if (!own(d)) continue;
+      for (const auto* list : {&p.fs.read, &p.fs.write}) {
+        for (const PathEntry& g : *list) {
+          if (own(g) && NormalizePath(g.path) == NormalizePath(d.path)) {
+            Problem(d.origin.line, "\"" + d.path + "\" is both granted (line " + std::to_string(g.origin.line) +
+                                       ") and listed in deny_read");
+          }
+        }
+      }
+    }
+    for (const PathEntry& d : p.fs.deny_write) {
+      if (!own(d)) continue;
+      for (const PathEntry& g : p.fs.write) {
+        if (own(g) && NormalizePath(g.path) == NormalizePath(d.path)) {
+          Problem(d.origin.line, "\"" + d.path + "\" is both writable (line " + std::to_string(g.origin.line) +
+                                     ") and listed in deny_write");
+        }
+      }
+    }
+  }
+
+  std::string name_;
+  std::vector<std::string> problems_;
+};
+
+}  // namespace
+
+Result<uint64_t> ParseSize(const std::string& text) {
+  size_t i = 0;
+  while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) ++i;
+  if (i == 0 || i > 19) return MakeError("invalid size \"" + text + "\"");
+  uint64_t n = std::stoull(text.substr(0, i));
+  std::string unit = text.substr(i);
+  if (!unit.empty() && (unit.back() == 'B' || unit.back() == 'b')) unit.pop_back();
+  if (unit.size() == 2 && (unit[1] == 'i' || unit[1] == 'I')) unit.pop_back();
+  int shift = 0;
+  if (unit.empty()) shift = 0;
+  else if (unit == "k" || unit == "K") shift = 10;
+  else if (unit == "m" || unit == "M") shift = 20;
+  else if (unit == "g" || unit == "G") shift = 30;
+  else if (unit == "t" || unit == "T") shift = 40;
+  else return MakeError("invalid size unit in \"" + text + "\" (use KiB, MiB, GiB, TiB)");
+  if (shift > 0 && n > (UINT64_MAX >> shift)) return MakeError("size \"" + text + "\" is too large");
+  return n << shift;
+}
+
+Result<Policy> LoadPolicyText(const std::string& text, const std::string& name) {
+  toml::value root;
+  try {
+    std::istringstream in(text);
+    root = toml::parse(in, name);
+  } catch (const toml::syntax_error& e) {
+    const auto& loc = e.location();
+    return MakeError(name + ":" + std::to_string(loc.line()) + ":" + std::to_string(loc.column()) +
+                     ": TOML syntax error");
+  } catch (const std::exception& e) {
+    return MakeError(name + ": cannot parse: " + e.what());
+  }
+  try {
+    return Loader(name).Load(root);
+  } catch (const std::exception& e) {
+    return MakeError(name + ": " + e.what());
+  }
+}
+
+Result<Policy> LoadPolicyFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return ErrnoError("cannot read policy file " + path);
+  std::stringstream buf;
+  buf << in.rdbuf();
+  if (in.bad()) return ErrnoError("cannot read policy file " + path);
+  return LoadPolicyText(buf.str(), path);
+}
+
+}  // namespace cordon::policy
