@@ -87,12 +87,14 @@ void RunInit(const ChildSpec& s) {
   for (int fd : s.parent_fds) {
     if (fd >= 0) close(fd);
   }
-  // Die with cordon, even on kill -9; nobody inside may read this process's memory or environment.
+  // Die with cordon, even on kill -9.
   if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) Fail(s, "set parent-death signal", errno);
-  if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) Fail(s, "set undumpable", errno);
   char go = 0;
   if (read(s.sync_read, &go, 1) != 1) _exit(125);  // cordon died before writing the id maps
   close(s.sync_read);
+  // Nobody inside may read this process's memory or environment (cordon's own). Only now: an undumpable
+  // process's /proc files belong to root, and an unprivileged parent must write the id maps first.
+  if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) Fail(s, "set undumpable", errno);
 
   static const char kHostname[] = "cordon";
   if (sethostname(kHostname, sizeof(kHostname) - 1) != 0) Fail(s, "sethostname", errno);

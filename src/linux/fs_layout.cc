@@ -22,6 +22,10 @@ using policy::PathRule;
 
 constexpr size_t kEnvScanMaxEntries = 200000;
 constexpr int kEnvScanMaxDepth = 32;
+// Directories of tools and caches, not projects: large, and never where a project's .env lives.
+constexpr const char* kEnvScanSkip[] = {"node_modules", ".git", ".hg", ".svn", ".cache", ".rustup", ".cargo",
+                                        ".pyenv", ".npm", ".nvm", ".m2", ".gradle", "__pycache__", "site-packages",
+                                        "dist-packages", ".tox", ".mypy_cache", ".venv", "venv"};
 
 int Depth(const std::string& p) { return p == "/" ? 0 : static_cast<int>(std::count(p.begin(), p.end(), '/')); }
 
@@ -114,7 +118,11 @@ class EnvScanner {
         type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_LNK;
       }
       std::string full = Join(dir, name);
-      if (type == DT_DIR) subdirs.push_back(full);
+      if (type == DT_DIR) {
+        bool skip = std::any_of(std::begin(kEnvScanSkip), std::end(kEnvScanSkip),
+                                [&](const char* s) { return name == s; });
+        if (!skip) subdirs.push_back(full);
+      }
       else if (type == DT_REG && IsEnvFileName(name)) found_.push_back(full);
     }
     closedir(d);

@@ -245,8 +245,13 @@ class LinuxBackend : public Backend {
       out.message = std::string("interrupted by ") + sigabbrev_np(w.interrupted_by) + "; the sandbox was killed";
     } else if (have_status) {
       out = FromStatus(command_status);
+    } else if (w.info.si_code == CLD_KILLED || w.info.si_code == CLD_DUMPED) {
+      out.kind = RunOutcome::Kind::kSignaled;
+      out.signal = w.info.si_status;
+      out.exit_code = 128 + w.info.si_status;
+      out.message = std::string("the sandbox was killed from outside (SIG") + sigabbrev_np(w.info.si_status) + ")";
     } else {
-      return MakeError("the sandbox's init process died without a status (killed from outside, or out of memory)");
+      return MakeError("the sandbox's init process exited without the command's status");
     }
     out.degraded = degraded_note.degraded;
     out.wall_seconds = std::chrono::duration<double>(Clock::now() - start).count();

@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# Integration tests of `cordon run` and the CLI against real sandboxes, as root and as an unprivileged user.
+# Usage: run_integration.sh CORDON
+set -uo pipefail
+CORDON=$(readlink -f "$1")
+USER_NAME=cordon-test
+pass=0 fail=0
+ok() { pass=$((pass + 1)); echo "ok   $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL $1: $2"; }
+expect_rc() {  # name want cmd...
+  local name=$1 want=$2; shift 2
+  local out rc
+  out=$("$@" 2>&1); rc=$?
+  if [[ $rc == "$want" ]]; then ok "$name"; else bad "$name" "exit $rc, want $want; output: ${out:0:400}"; fi
+}
+
+id "$USER_NAME" >/dev/null 2>&1 || useradd -m "$USER_NAME" >/dev/null 2>&1
+tmp=$(mktemp -d /tmp/cordon-integ.XXXXXX)
+chmod 755 "$tmp"
+trap 'rm -rf "$tmp"' EXIT
+
+as_user() { runuser -u "$USER_NAME" -- "$@"; }
+
+run_suite() {  # label runner...
+  local label=$1; shift
+  local ws=$tmp/ws-$label
+  mkdir -p "$ws"
+  [[ $label == user ]] && chown "$USER_NAME" "$ws"
+  local R=("$@")
+  cd "$ws" || return
+
+  # exit statuses
+  expect_rc "$label: exit status passes through" 7 "${R[@]}" "$CORDON" run -- sh -c 'exit 7'
+  expect_rc "$label: killed by signal -> 128+N" 137 "${R[@]}" "$CORDON" run -- sh -c 'kill -KILL $$'
+  expect_rc "$label: timeout -> 124" 124 "${R[@]}" "$CORDON" run --timeout 1 -- sleep 20
+  expect_rc "$label: not found -> 127" 127 "${R[@]}" "$CORDON" run -- no-such-command-xyz
+  printf 'echo hi\n' > "$ws/noexec.sh"; chmod 644 "$ws/noexec.sh"
+  expect_rc "$label: not executable -> 126" 126 "${R[@]}" "$CORDON" run -- ./noexec.sh
+  expect_rc "$label: unknown option -> 125" 125 "${R[@]}" "$CORDON" run --no-such-option -- true
+  expect_rc "$label: unknown profile -> 125" 125 "${R[@]}" "$CORDON" run --profile nope -- true
+  expect_rc "$label: missing workspace -> 125" 125 "${R[@]}" "$CORDON" run -w /nonexistent/dir -- true
+  expect_rc "$label: workspace / refused -> 125" 125 "${R[@]}" "$CORDON" run -w / -- true
+  expect_rc "$label: negative timeout -> 125" 125 "${R[@]}" "$CORDON" run --timeout -1 -- true
+
+  # timeout kills the whole tree quickly
+  local t0=$SECONDS
+  "${R[@]}" "$CORDON" run --timeout 1 -- sh -c 'sleep 30 & sleep 30 & wait' >/dev/null 2>&1
+  if (( SECONDS - t0 <= 4 )); then ok "$label: timeout returns promptly"; else bad "$label: timeout" "took $((SECONDS - t0))s"; fi
+
+  # the whole tree dies with the command: a daemonised grandchild does not survive
+  local marker="cordon-orphan-$label-$$"
+  "${R[@]}" "$CORDON" run -- bash -c "setsid bash -c 'exec -a $marker sleep 300' >/dev/null 2>&1 < /dev/null & sleep 0.2; exit 0"
+  sleep 0.3
+  if pgrep -f "$marker" >/dev/null; then bad "$label: no orphan after exit" "$(pgrep -af "$marker")"; pkill -f "$marker"; else ok "$label: no orphan after exit"; fi
+
+  # kill -9 of cordon: nothing survives, no mount is left behind
+  local mounts_before; mounts_before=$(wc -l < /proc/self/mountinfo)
+  marker="cordon-kill9-$label-$$"
+  "${R[@]}" "$CORDON" run -- bash -c "bash -c 'exec -a $marker sleep 300' & exec -a $marker-main sleep 300" &
+  local runner=$!
+  sleep 0.5
+  local cpid; cpid=$(pgrep -f "^$CORDON run" -o)  # the supervisor; the newer one is its init
+  if [[ -z $cpid ]]; then bad "$label: kill -9" "cordon not found"; else kill -9 "$cpid"; fi
+  wait "$runner" 2>/dev/null
+  sleep 0.5
+  if pgrep -f "$marker" >/dev/null; then bad "$label: kill -9 leaves no process" "$(pgrep -af "$marker")"; pkill -f "$marker"; else ok "$label: kill -9 leaves no process"; fi
+  if [[ $(wc -l < /proc/self/mountinfo) == "$mounts_before" ]]; then ok "$label: no mount left behind"; else bad "$label: mounts" "mountinfo changed"; fi
+
+  # stdin, stdout and stderr are the caller's
+  local out; out=$(echo piped | "${R[@]}" "$CORDON" run -- cat 2>&1)
+  [[ $out == piped ]] && ok "$label: stdin reaches the command" || bad "$label: stdin" "$out"
+  out=$("${R[@]}" "$CORDON" run -- sh -c 'echo err >&2' 2>&1 >/dev/null)
+  [[ $out == err ]] && ok "$label: stderr passes through" || bad "$label: stderr" "$out"
+
+  # cwd and workspace
+  out=$("${R[@]}" "$CORDON" run -- pwd)
+  [[ $out == "$ws" ]] && ok "$label: cwd is the workspace" || bad "$label: cwd" "$out"
+  mkdir -p "$ws/sub"; [[ $label == user ]] && chown "$USER_NAME" "$ws/sub"
+  out=$(cd "$ws/sub" && "${R[@]}" "$CORDON" run -w "$ws" -- pwd)
+  [[ $out == "$ws/sub" ]] && ok "$label: cwd inside the workspace is kept" || bad "$label: cwd in workspace" "$out"
+
+  # environment scrubbing
+  out=$("${R[@]}" env AWS_SECRET_ACCESS_KEY=shh GITHUB_TOKEN=ghp_abcdefghijklmnopqrstuvwxyz0123456789 FOO=bar LANG=C.UTF-8 "$CORDON" run -- env)
+  if grep -q 'shh\|ghp_\|FOO=' <<<"$out"; then bad "$label: env scrubbed" "$out"; else ok "$label: env scrubbed"; fi
+  grep -q '^LANG=C.UTF-8$' <<<"$out" && ok "$label: LANG kept" || bad "$label: LANG kept" "$out"
+
+  # read-only profile: nothing writable but /tmp
+  expect_rc "$label: read-only profile refuses workspace writes" 1 "${R[@]}" "$CORDON" run --profile read-only -- sh -c 'touch x 2>/dev/null || exit 1'
+  expect_rc "$label: read-only profile allows /tmp" 0 "${R[@]}" "$CORDON" run --profile read-only -- sh -c 'echo x > /tmp/x && cat /tmp/x >/dev/null'
+  expect_rc "$label: full profile runs unsandboxed" 0 "${R[@]}" "$CORDON" run --profile full -- sh -c 'test -r /proc/1/status'
+
+  # private /tmp size limit
+  cat > "$tmp/small-tmp.toml" <<'TOML'
+version = 1
+extends = "workspace-write"
+[limits]
+tmp_size = "8MiB"
+TOML
+  chmod 644 "$tmp/small-tmp.toml"
+  expect_rc "$label: /tmp size is capped" 1 "${R[@]}" "$CORDON" run --policy "$tmp/small-tmp.toml" -- sh -c 'dd if=/dev/zero of=/tmp/big bs=1M count=32 2>/dev/null || exit 1'
+}
+
+run_suite root
+run_suite user as_user
+
+# policy validation: every problem on its own line with file:line, exit 125
+cd "$tmp"
+cat > bad.toml <<'TOML'
+version = 1
+extends = "workspace-write"
+colour = "blue"
+[filesystem]
+read = ["relative/path"]
+write = ["/tmp/a"]
+deny_write = ["/tmp/a"]
+[limits]
+processes = -3
+memory = "lots"
+TOML
+out=$("$CORDON" policy check bad.toml 2>&1); rc=$?
+[[ $rc == 125 ]] && ok "policy check: bad policy -> 125" || bad "policy check rc" "$rc"
+for want in 'bad.toml:3: unknown key `colour`' 'bad.toml:5: `filesystem.read` path "relative/path" is relative' \
+            'bad.toml:7: "/tmp/a" is both writable' 'bad.toml:9: `limits.processes`' 'bad.toml:10: `limits.memory`'; do
+  grep -qF "$want" <<<"$out" && ok "policy check names: $want" || bad "policy check names" "missing [$want] in: $out"
+done
+lines=$(grep -c '^cordon: error: ' <<<"$out")
+[[ $lines == 5 ]] && ok "policy check: one line per problem" || bad "policy check lines" "$lines lines: $out"
+printf 'version = 1\n[filesystem\nread = 3\n' > syntax.toml
+out=$("$CORDON" policy check syntax.toml 2>&1); rc=$?
+[[ $rc == 125 && $out == *"syntax.toml:2"* ]] && ok "policy check: syntax error with line" || bad "syntax error" "rc=$rc $out"
+printf 'extends = "workspace-write"\n' > nover.toml
+out=$("$CORDON" policy check nover.toml 2>&1)
+[[ $out == *version* ]] && ok "policy check: version required" || bad "version required" "$out"
+printf 'version = 1\nextends = "workspace-write"\n' > good.toml
+expect_rc "policy check: good policy" 0 "$CORDON" policy check good.toml
+out=$("$CORDON" run --policy bad.toml -- true 2>&1); rc=$?
+[[ $rc == 125 && $out == *colour* ]] && ok "run refuses a bad policy before starting" || bad "run bad policy" "rc=$rc"
+out=$("$CORDON" policy show 2>&1)
+[[ $out == *"deny"*".ssh"* && $out == *"write"* ]] && ok "policy show prints rules" || bad "policy show" "$out"
+expect_rc "doctor runs" 0 "$CORDON" doctor
+
+echo "integration: $pass passed, $fail failed"
+(( fail == 0 ))
