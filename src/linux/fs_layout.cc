@@ -85,9 +85,14 @@ std::optional<Access> ParentAccess(const std::vector<PathRule>& rules, const std
   return policy::EffectiveAccess(rules, policy::ParentPath(path));
 }
 
-class EnvScanner {
+// Finds what must stay hidden inside visible roots: dotenv files (kEnvFiles), or entries only their owner
+// or group may read (kPrivateFiles: under /etc these are the system's secrets, which a root caller would
+// otherwise read). Never follows symlinks; skips the workspace and what is already denied.
+class SecretScanner {
  public:
-  EnvScanner(const std::vector<PathRule>& rules, std::string workspace) : rules_(rules), workspace_(std::move(workspace)) {}
+  enum class Mode { kEnvFiles, kPrivateFiles };
+  SecretScanner(Mode mode, const std::vector<PathRule>& rules, std::string workspace)
+      : mode_(mode), rules_(rules), workspace_(std::move(workspace)) {}
 
   bool Scan(const std::string& root) { return Walk(root, 0); }
   std::vector<std::string>& found() { return found_; }
@@ -111,27 +116,36 @@ class EnvScanner {
         closedir(d);
         return false;
       }
+      struct stat st {};
       unsigned char type = e->d_type;
-      if (type == DT_UNKNOWN) {
-        struct stat st {};
+      if (type == DT_UNKNOWN || mode_ == Mode::kPrivateFiles) {
         if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
         type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_LNK;
       }
       std::string full = Join(dir, name);
+      if (mode_ == Mode::kPrivateFiles) {
+        bool is_dir = type == DT_DIR;
+        bool world_readable = (st.st_mode & S_IROTH) && (!is_dir || (st.st_mode & S_IXOTH));
+        if ((type == DT_REG || is_dir) && !world_readable) found_.push_back(full);
+        else if (is_dir) subdirs.push_back(full);
+        continue;
+      }
       if (type == DT_DIR) {
         bool skip = std::any_of(std::begin(kEnvScanSkip), std::end(kEnvScanSkip),
                                 [&](const char* s) { return name == s; });
         if (!skip) subdirs.push_back(full);
+      } else if (type == DT_REG && IsEnvFileName(name)) {
+        found_.push_back(full);
       }
-      else if (type == DT_REG && IsEnvFileName(name)) found_.push_back(full);
     }
     closedir(d);
-    for (const std::string& s : subdirs) {
-      if (!Walk(s, depth + 1)) return false;
+    for (const std::string& sub : subdirs) {
+      if (!Walk(sub, depth + 1)) return false;
     }
     return true;
   }
 
+  Mode mode_;
   const std::vector<PathRule>& rules_;
   std::string workspace_;
   size_t entries_ = 0;
@@ -262,7 +276,7 @@ Result<Layout> Compile(const plan::LaunchPlan& plan) {
   CORDON_ASSIGN_OR_RETURN(std::vector<PathRule> rules, Canonicalize(plan.fs, &links));
 
   if (!plan.hidden_env_roots.empty()) {
-    EnvScanner scanner(rules, plan.workspace);
+    SecretScanner scanner(SecretScanner::Mode::kEnvFiles, rules, plan.workspace);
     for (const std::string& root : plan.hidden_env_roots) {
       std::string real = RealPath(root);
       if (real.empty()) continue;
@@ -276,15 +290,29 @@ Result<Layout> Compile(const plan::LaunchPlan& plan) {
       rules.push_back({f, Access::kDeny, {".env outside the workspace", 0}});
       layout.hidden_env_files.push_back(f);
     }
-    std::sort(rules.begin(), rules.end(), [](const PathRule& a, const PathRule& b) { return a.path < b.path; });
   }
+  {
+    SecretScanner scanner(SecretScanner::Mode::kPrivateFiles, rules, plan.workspace);
+    if (!scanner.Scan("/etc") && !plan.best_effort) {
+      return MakeError("too many files under /etc to find its private files");
+    }
+    for (const std::string& f : scanner.found()) rules.push_back({f, Access::kDeny, {"private file in /etc", 0}});
+  }
+  // One rule per path; on a tie the strongest (deny > write > read) stays.
+  std::sort(rules.begin(), rules.end(), [](const PathRule& a, const PathRule& b) {
+    return a.path != b.path ? a.path < b.path : a.access > b.access;
+  });
+  rules.erase(std::unique(rules.begin(), rules.end(),
+                          [](const PathRule& a, const PathRule& b) { return a.path == b.path; }),
+              rules.end());
 
-  // A denied path matters only where something above it is visible.
+  // A rule that says what its parent already says adds nothing (e.g. /bin resolved to /usr/bin under /usr),
+  // and a denied path matters only where something above it is visible.
   const std::vector<PathRule> all = rules;
   std::erase_if(rules, [&](const PathRule& r) {
-    if (r.access != Access::kDeny) return false;
     auto parent = ParentAccess(all, r.path);
-    return !parent || *parent == Access::kDeny;
+    if (r.access == Access::kDeny) return !parent || *parent == Access::kDeny;
+    return parent && *parent == r.access;
   });
   layout.rules = rules;
   layout.root_is_host = std::any_of(rules.begin(), rules.end(),
