@@ -261,6 +261,7 @@ const char* OpKindName(OpKind k) {
     case OpKind::kTmpfs: return "tmpfs";
     case OpKind::kProc: return "proc";
     case OpKind::kDevpts: return "devpts";
+    case OpKind::kReadOnly: return "read-only";
   }
   return "?";
 }
@@ -325,6 +326,18 @@ Result<Layout> Compile(const plan::LaunchPlan& plan) {
   ops.Add({OpKind::kTmpfs, "/tmp", "", "", true, "mode=1777,size=" + std::to_string(plan.limits.tmp_size_bytes)});
   ops.MountPoint("/proc", true);
   ops.Add({OpKind::kProc, "/proc"});
+  // procfs knobs that act on the whole machine: a root caller's sandbox runs as the host's uid 0, and
+  // /proc/sys and /proc/sysrq-trigger check that uid rather than capabilities. Read-only, or masked.
+  for (const char* ro : {"/proc/sys", "/proc/sysrq-trigger", "/proc/irq", "/proc/bus", "/proc/fs"}) {
+    ops.Add({.kind = OpKind::kReadOnly, .dst = ro, .optional = true});
+  }
+  for (const char* f : {"/proc/kcore", "/proc/keys", "/proc/timer_list", "/proc/sched_debug", "/proc/latency_stats",
+                        "/proc/kmsg", "/proc/kallsyms", "/proc/kpagecount", "/proc/kpageflags", "/proc/kpagecgroup"}) {
+    ops.Add({.kind = OpKind::kMaskFile, .dst = f, .optional = true});
+  }
+  for (const char* d : {"/proc/acpi", "/proc/scsi", "/proc/asound", "/proc/driver"}) {
+    ops.Add({.kind = OpKind::kMaskDir, .dst = d, .optional = true});
+  }
   ops.MountPoint("/dev", true);
   ops.Add({OpKind::kTmpfs, "/dev", "", "", true, "mode=0755,size=65536"});
   for (const char* dev : {"null", "zero", "full", "random", "urandom", "tty"}) {
@@ -384,7 +397,7 @@ Result<Layout> Compile(const plan::LaunchPlan& plan) {
   layout.landlock.push_back({"/tmp", kAllRights});
   layout.landlock.push_back({"/dev/shm", kAllRights});
   layout.landlock.push_back({"/dev", kReadFile | kWriteFile | kReadDir | kIoctlDev | kTruncate});
-  layout.landlock.push_back({"/proc", kReadFile | kReadDir | kWriteFile});
+  layout.landlock.push_back({"/proc", kReadFile | kReadDir});  // nothing in /proc is written
   return layout;
 }
 

@@ -23,6 +23,7 @@ enum class OpKind {
   kTmpfs,       // a fresh writable tmpfs; `options` holds size/mode
   kProc,        // a fresh procfs for the sandbox's pid namespace
   kDevpts,      // a fresh devpts instance
+  kReadOnly,    // what is mounted at dst (inside the sandbox) again, read-only
 };
 const char* OpKindName(OpKind k);
 
@@ -33,6 +34,7 @@ struct Op {
   std::string src;
   bool writable = false;
   std::string options;
+  bool optional = false;  // skipped when dst does not exist in the sandbox
 };
 
 struct Layout {

@@ -91,6 +91,26 @@ int Attach(int mnt, int root, const std::string& rel) {
   return rc;
 }
 
+// Mounts what is already at `rel` again, read-only (recursively).
+int RemountReadOnly(int root, const std::string& rel) {
+  int target = OpenTarget(root, rel);
+  if (target < 0) return -1;
+  int m = open_tree(target, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
+  int err = errno;
+  close(target);
+  if (m < 0) {
+    errno = err;
+    return -1;
+  }
+  if (SetAttr(m, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, true) != 0) {
+    err = errno;
+    close(m);
+    errno = err;
+    return -1;
+  }
+  return Attach(m, root, rel);
+}
+
 bool Fail(SetupFailure* f, const char* step, const std::string& path) {
   f->Set(step, errno, path.c_str());
   return false;
@@ -142,7 +162,11 @@ bool Apply(const Prepared& p, SetupFailure* f) {
   // 3. The layout, in order.
   for (size_t i = 0; i < ops.size(); ++i) {
     const fs::Op& op = ops[i];
+    if (op.optional && faccessat(root, op.rel.c_str(), F_OK, AT_SYMLINK_NOFOLLOW) != 0) continue;
     switch (op.kind) {
+      case OpKind::kReadOnly:
+        if (RemountReadOnly(root, op.rel) != 0) return Fail(f, "make read-only", op.dst);
+        break;
       case OpKind::kMkdir:
         if (mkdirat(root, op.rel.c_str(), 0755) != 0 && errno != EEXIST) return Fail(f, "mkdir", op.dst);
         break;
