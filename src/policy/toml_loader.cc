@@ -272,6 +272,21 @@ class Loader {
   std::vector<std::string> problems_;
 };
 
+// toml11's message is a multi-line picture; keep its first sentence and the marker's note on one line.
+std::string SyntaxErrorSummary(const std::string& what) {
+  std::string first = what.substr(0, what.find('\n'));
+  if (first.starts_with("[error] ")) first.erase(0, 8);
+  if (size_t colon = first.find(": "); first.starts_with("toml::") && colon != std::string::npos) {
+    first.erase(0, colon + 2);
+  }
+  if (size_t mark = what.rfind("^--- "); mark != std::string::npos) {
+    std::string note = what.substr(mark + 5);
+    note = note.substr(0, note.find('\n'));
+    if (!note.empty()) first += " (" + note + ")";
+  }
+  return first;
+}
+
 }  // namespace
 
 Result<uint64_t> ParseSize(const std::string& text) {
@@ -301,7 +316,7 @@ Result<Policy> LoadPolicyText(const std::string& text, const std::string& name) 
   } catch (const toml::syntax_error& e) {
     const auto& loc = e.location();
     return MakeError(name + ":" + std::to_string(loc.line()) + ":" + std::to_string(loc.column()) +
-                     ": TOML syntax error");
+                     ": TOML syntax error: " + SyntaxErrorSummary(e.what()));
   } catch (const std::exception& e) {
     return MakeError(name + ": cannot parse: " + e.what());
   }
