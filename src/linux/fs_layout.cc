@@ -152,10 +152,15 @@ class SecretScanner {
   std::vector<std::string> found_;
 };
 
-// Landlock can only add rights down a hierarchy. Where a rule's subtree holds rules with fewer file rights,
-// the missing rights go to each sibling entry on the way down instead of the rule's own directory.
+// Landlock can only add rights down a hierarchy. Where a rule's subtree holds a denied path, the rights
+// that read a file (read, execute) go to each sibling entry on the way down instead of the rule's own
+// directory, so they never reach the denied path. Every other right is granted on the rule itself, because a
+// file created later in it must be writable: those rights do reach read-only and denied paths beneath, which
+// the mount layer holds (read-only binds, read-only mode-000 masks).
 class LandlockPlanner {
  public:
+  static constexpr uint64_t kSecrecyRights = landlock::kReadFile | landlock::kExecute;
+
   explicit LandlockPlanner(const std::vector<PathRule>& rules) : rules_(rules) {}
 
   std::vector<landlock::Rule> Plan() {
@@ -163,14 +168,14 @@ class LandlockPlanner {
       if (p.access == Access::kDeny) continue;
       uint64_t rights = RightsOf(p.access);
       std::vector<std::string> below;
-      uint64_t common = rights & landlock::kFileRights;
+      uint64_t common = rights & kSecrecyRights;
       for (const PathRule& q : rules_) {
         if (q.path == p.path || !IsSameOrUnder(q.path, p.path)) continue;
         common &= RightsOf(q.access);
         below.push_back(q.path);
       }
-      out_.push_back({p.path, (rights & ~landlock::kFileRights) | common});
-      uint64_t missing = rights & landlock::kFileRights & ~common;
+      out_.push_back({p.path, (rights & ~kSecrecyRights) | common});
+      uint64_t missing = rights & kSecrecyRights & ~common;
       if (missing != 0) Expand(p.path, missing, TopLevel(below));
     }
     return std::move(out_);
