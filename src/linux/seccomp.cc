@@ -10,6 +10,7 @@
 
 #include <cerrno>
 #include <memory>
+#include <vector>
 
 #include "base/unique_fd.h"
 
@@ -57,6 +58,8 @@ Result<void> Compile(Program& out) {
   const uint32_t eperm = SCMP_ACT_ERRNO(EPERM);
   // 32-bit (int 0x80) and x32 entry points get EPERM for every call: only the native ABI is allowed.
   if (int rc = seccomp_attr_set(ctx.get(), SCMP_FLTATR_ACT_BADARCH, eperm); rc < 0) return RuleError("bad arch", rc);
+  // A binary search over syscall numbers instead of a linear list: every syscall the command makes pays it.
+  if (int rc = seccomp_attr_set(ctx.get(), SCMP_FLTATR_CTL_OPTIMIZE, 2); rc < 0) return RuleError("optimize", rc);
   // no_new_privs is set by the child itself, before Landlock.
   if (int rc = seccomp_attr_set(ctx.get(), SCMP_FLTATR_CTL_NNP, 0); rc < 0) return RuleError("nnp", rc);
 
@@ -85,12 +88,12 @@ Result<void> Compile(Program& out) {
   // Socket families: only unix, inet and inet6. Everything else (netlink, packet, vsock, bluetooth, alg...)
   // is refused; the domain is an int, so the low 32 bits decide. Families >= 64 do not exist (EAFNOSUPPORT).
   for (int sys_nr : {SCMP_SYS(socket), SCMP_SYS(socketpair)}) {
-    for (uint64_t family = 0; family < 64; ++family) {
-      if (family == kAfUnix || family == kAfInet || family == kAfInet6) continue;
-      if (int rc = seccomp_rule_add(ctx.get(), eperm, sys_nr, 1, SCMP_A0(SCMP_CMP_MASKED_EQ, 0xffffffffull, family));
-          rc < 0) {
-        return RuleError("socket", rc);
-      }
+    // Families 0, 3..9 and >= 11 (compared on all 64 bits: a value with high bits set is refused too).
+    std::vector<scmp_arg_cmp> refused = {SCMP_A0(SCMP_CMP_LT, static_cast<uint64_t>(kAfUnix)),
+                                         SCMP_A0(SCMP_CMP_GT, static_cast<uint64_t>(kAfInet6))};
+    for (uint64_t family = kAfInet + 1; family < kAfInet6; ++family) refused.push_back(SCMP_A0(SCMP_CMP_EQ, family));
+    for (const scmp_arg_cmp& cmp : refused) {
+      if (int rc = seccomp_rule_add(ctx.get(), eperm, sys_nr, 1, cmp); rc < 0) return RuleError("socket", rc);
     }
   }
   // personality: only the query (0xffffffff) and PER_LINUX (0) pass. Any other 32-bit value has some bit set
