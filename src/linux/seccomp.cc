@@ -5,6 +5,7 @@
 #include <sched.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -19,6 +20,7 @@ namespace {
 
 constexpr unsigned long kTiocsti = 0x5412;
 constexpr unsigned long kTioclinux = 0x541C;
+constexpr int kFchmodat2 = 452;  // x86_64; newer than libseccomp 2.5's tables
 constexpr int kAfUnix = 1, kAfInet = 2, kAfInet6 = 10;
 constexpr uint64_t kNamespaceFlags[] = {CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWUSER,
                                         CLONE_NEWPID, CLONE_NEWNET, CLONE_NEWCGROUP, 0x00000080 /*CLONE_NEWTIME*/};
@@ -95,6 +97,25 @@ Result<void> Compile(Program& out) {
     for (const scmp_arg_cmp& cmp : refused) {
       if (int rc = seccomp_rule_add(ctx.get(), eperm, sys_nr, 1, cmp); rc < 0) return RuleError("socket", rc);
     }
+  }
+  // No setuid/setgid files: a file the sandbox marks so would, seen from the host, run as its owner (the
+  // caller, or root for a root caller) for whoever executes it later. The mode argument of every call that
+  // sets a mode is checked; openat2 hides its mode in a struct, so it gets ENOSYS and libc uses openat.
+  struct ModeArg {
+    int nr;
+    unsigned arg;
+  };
+  const ModeArg mode_args[] = {{SCMP_SYS(chmod), 1}, {SCMP_SYS(fchmod), 1}, {SCMP_SYS(fchmodat), 2},
+                               {kFchmodat2, 2},      {SCMP_SYS(open), 2},   {SCMP_SYS(openat), 3},
+                               {SCMP_SYS(creat), 1}, {SCMP_SYS(mknod), 1},  {SCMP_SYS(mknodat), 2}};
+  for (const ModeArg& m : mode_args) {
+    for (uint64_t bit : {static_cast<uint64_t>(S_ISUID), static_cast<uint64_t>(S_ISGID)}) {
+      scmp_arg_cmp cmp{m.arg, SCMP_CMP_MASKED_EQ, bit, bit};
+      if (int rc = seccomp_rule_add(ctx.get(), eperm, m.nr, 1, cmp); rc < 0) return RuleError("set-id mode", rc);
+    }
+  }
+  if (int rc = seccomp_rule_add(ctx.get(), SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(openat2), 0); rc < 0) {
+    return RuleError("openat2", rc);
   }
   // personality: only the query (0xffffffff) and PER_LINUX (0) pass. Any other 32-bit value has some bit set
   // whose next bit (cyclically) is clear; one rule per such pair refuses it.
