@@ -46,7 +46,7 @@ void AddRunCommand(CLI::App& app, Action& action) {
   opts->source.AddOptions(*run);
   run->add_option("-w,--workspace", opts->workspace, "the project directory (default: the current directory)");
   run->add_option("--timeout", opts->timeout, "kill the whole sandbox after SECONDS (exit 124)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::Range(0.0, 365.0 * 24 * 3600));
   run->add_flag("--dry-run", opts->dry_run, "print the plan and run nothing");
   run->add_option("command", opts->command, "the command and its arguments, after --")->required();
   run->positionals_at_end();

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <climits>
 #include <cstdlib>
+#include <cstring>
 #include <map>
 #include <set>
 
@@ -85,17 +86,26 @@ std::optional<Access> ParentAccess(const std::vector<PathRule>& rules, const std
   return policy::EffectiveAccess(rules, policy::ParentPath(path));
 }
 
-// Finds what must stay hidden inside visible roots: dotenv files (kEnvFiles), or entries only their owner
-// or group may read (kPrivateFiles: under /etc these are the system's secrets, which a root caller would
-// otherwise read). Never follows symlinks; skips the workspace and what is already denied.
+// Finds what must stay hidden inside a visible root, in one walk: dotenv files, host unix sockets not named
+// by the policy, and (for a root caller, under /etc) entries only their owner or group may read, which the
+// sandbox would otherwise read as the host's uid 0. Never follows symlinks; skips the workspace, /proc,
+// /sys, /dev, what is already denied, and tool/cache directories when looking for dotenv files.
 class SecretScanner {
  public:
-  enum class Mode { kEnvFiles, kPrivateFiles };
-  SecretScanner(Mode mode, const std::vector<PathRule>& rules, std::string workspace)
-      : mode_(mode), rules_(rules), workspace_(std::move(workspace)) {}
+  struct Want {
+    bool env_files = false;
+    bool sockets = false;
+    bool private_files = false;
+  };
+  SecretScanner(const std::vector<PathRule>& rules, std::string workspace, std::vector<std::string> allowed_sockets)
+      : rules_(rules), workspace_(std::move(workspace)), allowed_sockets_(std::move(allowed_sockets)) {}
 
-  bool Scan(const std::string& root) { return Walk(root, 0); }
-  std::vector<std::string>& found() { return found_; }
+  // False when the walk hit its bound (what was found so far is kept).
+  bool Scan(const std::string& root, Want want) {
+    want_ = want;
+    return Walk(root, 0);
+  }
+  std::vector<PathRule>& found() { return found_; }
 
  private:
   bool Walk(const std::string& dir, int depth) {
@@ -106,36 +116,45 @@ class SecretScanner {
     }
     auto access = policy::EffectiveAccess(rules_, dir);
     if (!access || *access == Access::kDeny) return true;
+    if (!visited_.insert(dir).second) return true;
     DIR* d = opendir(dir.c_str());
     if (d == nullptr) return true;
     std::vector<std::string> subdirs;
     while (dirent* e = readdir(d)) {
-      std::string name = e->d_name;
-      if (name == "." || name == "..") continue;
+      const char* name = e->d_name;
+      if (std::strcmp(name, ".") == 0 || std::strcmp(name, "..") == 0) continue;
       if (++entries_ > kEnvScanMaxEntries) {
         closedir(d);
         return false;
       }
       struct stat st {};
       unsigned char type = e->d_type;
-      if (type == DT_UNKNOWN || mode_ == Mode::kPrivateFiles) {
-        if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
-        type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_LNK;
+      if (type == DT_UNKNOWN || want_.private_files) {
+        if (fstatat(dirfd(d), name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
+        type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : S_ISSOCK(st.st_mode) ? DT_SOCK : DT_LNK;
       }
-      std::string full = Join(dir, name);
-      if (mode_ == Mode::kPrivateFiles) {
-        bool is_dir = type == DT_DIR;
-        bool world_readable = (st.st_mode & S_IROTH) && (!is_dir || (st.st_mode & S_IXOTH));
-        if ((type == DT_REG || is_dir) && !world_readable) found_.push_back(full);
-        else if (is_dir) subdirs.push_back(full);
-        continue;
+      if (want_.private_files && (type == DT_REG || type == DT_DIR)) {
+        bool world_readable = (st.st_mode & S_IROTH) && (type != DT_DIR || (st.st_mode & S_IXOTH));
+        if (!world_readable) {
+          Found(Join(dir, name), "private file in /etc");
+          continue;
+        }
       }
       if (type == DT_DIR) {
-        bool skip = std::any_of(std::begin(kEnvScanSkip), std::end(kEnvScanSkip),
-                                [&](const char* s) { return name == s; });
-        if (!skip) subdirs.push_back(full);
-      } else if (type == DT_REG && IsEnvFileName(name)) {
-        found_.push_back(full);
+        bool skip = want_.env_files && !want_.private_files &&
+                    std::any_of(std::begin(kEnvScanSkip), std::end(kEnvScanSkip),
+                                [&](const char* s) { return std::strcmp(name, s) == 0; });
+        if (!skip) subdirs.push_back(Join(dir, name));
+      } else if (type == DT_REG && want_.env_files && IsEnvFileName(name)) {
+        Found(Join(dir, name), ".env outside the workspace");
+      } else if (type == DT_LNK && want_.env_files && IsEnvFileName(name)) {
+        std::string target = RealPath(Join(dir, name));  // hide what a .env link points to, whatever its name
+        if (!target.empty()) Found(target, ".env outside the workspace");
+      } else if (type == DT_SOCK && want_.sockets) {
+        std::string full = Join(dir, name);
+        if (std::find(allowed_sockets_.begin(), allowed_sockets_.end(), full) == allowed_sockets_.end()) {
+          Found(full, "host unix socket");
+        }
       }
     }
     closedir(d);
@@ -145,11 +164,15 @@ class SecretScanner {
     return true;
   }
 
-  Mode mode_;
+  void Found(std::string path, const char* why) { found_.push_back({std::move(path), Access::kDeny, {why, 0}}); }
+
   const std::vector<PathRule>& rules_;
   std::string workspace_;
+  std::vector<std::string> allowed_sockets_;
+  Want want_;
   size_t entries_ = 0;
-  std::vector<std::string> found_;
+  std::set<std::string> visited_;
+  std::vector<PathRule> found_;
 };
 
 // Landlock can only add rights down a hierarchy. Where a rule's subtree holds a denied path, the rights
@@ -281,30 +304,32 @@ Result<Layout> Compile(const plan::LaunchPlan& plan) {
   std::vector<std::pair<std::string, std::string>> links;
   CORDON_ASSIGN_OR_RETURN(std::vector<PathRule> rules, Canonicalize(plan.fs, &links));
 
-  if (!plan.hidden_env_roots.empty()) {
-    SecretScanner scanner(SecretScanner::Mode::kEnvFiles, rules, plan.workspace);
-    for (const std::string& root : plan.hidden_env_roots) {
+  {
+    SecretScanner scanner(rules, plan.workspace, plan.unix_sockets);
+    std::vector<std::string> roots = plan.scan_roots;
+    roots.insert(roots.end(), plan.hidden_env_roots.begin(), plan.hidden_env_roots.end());
+    if (geteuid() == 0) roots.push_back("/etc");  // private files, whatever the plan says
+    std::sort(roots.begin(), roots.end());
+    roots.erase(std::unique(roots.begin(), roots.end()), roots.end());
+    for (const std::string& root : roots) {
       std::string real = RealPath(root);
       if (real.empty()) continue;
-      if (!scanner.Scan(real) && !plan.best_effort) {
-        return MakeError("too many files under " + real + " to find the .env files in it (over " +
+      SecretScanner::Want want;
+      want.sockets = true;
+      want.env_files = std::find(plan.hidden_env_roots.begin(), plan.hidden_env_roots.end(), root) !=
+                       plan.hidden_env_roots.end();
+      // For a root caller the sandbox runs as the host's uid 0, so file modes stop nothing there.
+      want.private_files = geteuid() == 0 && IsSameOrUnder(real, "/etc");
+      if (!scanner.Scan(real, want) && !plan.best_effort) {
+        return MakeError("too many files under " + real + " to search it for .env files and sockets (over " +
                          std::to_string(kEnvScanMaxEntries) +
                          "): narrow the readable roots, or set filesystem.hide_env_files = false");
       }
     }
-    for (const std::string& f : scanner.found()) {
-      rules.push_back({f, Access::kDeny, {".env outside the workspace", 0}});
-      layout.hidden_env_files.push_back(f);
+    for (PathRule& f : scanner.found()) {
+      if (f.origin.file[0] == '.') layout.hidden_env_files.push_back(f.path);
+      rules.push_back(std::move(f));
     }
-  }
-  // For a root caller the sandbox runs as the host's uid 0, so file modes stop nothing: what only its owner
-  // or group may read under /etc is hidden instead. An unprivileged caller is held back by the modes.
-  if (geteuid() == 0) {
-    SecretScanner scanner(SecretScanner::Mode::kPrivateFiles, rules, plan.workspace);
-    if (!scanner.Scan("/etc") && !plan.best_effort) {
-      return MakeError("too many files under /etc to find its private files");
-    }
-    for (const std::string& f : scanner.found()) rules.push_back({f, Access::kDeny, {"private file in /etc", 0}});
   }
   // One rule per path; on a tie the strongest (deny > write > read) stays.
   std::sort(rules.begin(), rules.end(), [](const PathRule& a, const PathRule& b) {

@@ -24,15 +24,17 @@ constexpr std::array<std::string_view, 16> kSecretValuePrefixes = {
     "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "glpat-", "sk-", "xoxb-", "xoxp-", "xapp-",
     "AKIA", "ASIA", "AIza", "npm_", "-----BEGIN"};
 
+// True when a keep entry names or matches `name`; `*exact` when one names it exactly (order does not matter).
 bool MatchesKeep(const std::string& name, const std::vector<std::string>& keep, bool* exact) {
+  bool matched = false;
   for (const std::string& k : keep) {
     if (k == name) {
       *exact = true;
       return true;
     }
-    if (!k.empty() && k.back() == '*' && name.starts_with(std::string_view(k).substr(0, k.size() - 1))) return true;
+    if (!k.empty() && k.back() == '*' && name.starts_with(std::string_view(k).substr(0, k.size() - 1))) matched = true;
   }
-  return false;
+  return matched;
 }
 
 }  // namespace
@@ -43,10 +45,12 @@ bool LooksLikeSecretName(const std::string& name) {
   std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char c) { return std::toupper(c); });
   std::string_view rest(upper);
   while (!rest.empty()) {
-    size_t cut = rest.find('_');
+    size_t cut = rest.find_first_of("_-.");
     std::string_view word = rest.substr(0, cut);
     for (size_t i = 0; i < kSecretWords.size(); ++i) {
-      if (word == kSecretWords[i] || (i < 5 && word.ends_with(kSecretWords[i]))) return true;
+      std::string_view w = word;
+      if (w.size() > 1 && w.back() == 'S') w.remove_suffix(1);  // KEYS, PASSWORDS, CREDENTIALS
+      if (w == kSecretWords[i] || word == kSecretWords[i] || (i < 5 && w.ends_with(kSecretWords[i]))) return true;
     }
     if (cut == std::string_view::npos) break;
     rest.remove_prefix(cut + 1);
@@ -90,9 +94,10 @@ std::vector<std::string> ScrubEnvironment(const std::vector<std::string>& enviro
       dropped->push_back(name);
     }
   }
-  for (const auto& [name, value] : rules.set) {
-    std::erase_if(out, [&](const std::string& e) { return e.starts_with(name + "="); });
-    out.push_back(name + "=" + value);
+  for (const auto& [set_name, value] : rules.set) {
+    const std::string prefix = set_name + "=";
+    std::erase_if(out, [&prefix](const std::string& e) { return e.starts_with(prefix); });
+    out.push_back(prefix + value);
   }
   std::sort(out.begin(), out.end());
   return out;

@@ -28,7 +28,8 @@ struct LaunchPlan {
   std::vector<std::string> dropped_env;          // names removed by scrubbing (for the log; never values)
   std::vector<policy::PathRule> fs;              // resolved, deduplicated, sorted by path
   std::vector<std::string> unix_sockets;         // absolute
-  std::vector<std::string> hidden_env_roots;     // readable roots scanned for .env files to hide
+  std::vector<std::string> scan_roots;           // visible roots searched for things to hide (.env, sockets)
+  std::vector<std::string> hidden_env_roots;     // the scan roots whose .env files are hidden
   policy::Limits limits;
   policy::NetworkMode network = policy::NetworkMode::kNone;
   bool unrestricted = false;

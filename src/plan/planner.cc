@@ -93,9 +93,11 @@ Result<LaunchPlan> MakePlan(const policy::Policy& pol, const Facts& facts, std::
       problems.push_back(e.origin.ToString() + ": deny_write path \"" + e.path + "\" is not inside any writable root");
     }
   }
-  std::optional<Access> ws = policy::EffectiveAccess(plan.fs, facts.workspace);
-  if (ws && *ws == Access::kDeny) {
-    problems.push_back("the workspace " + facts.workspace + " is itself on the deny_read list");
+  for (const PathRule& r : plan.fs) {
+    if (r.access == Access::kDeny && policy::IsSameOrUnder(facts.workspace, r.path)) {
+      problems.push_back("the workspace " + facts.workspace + " is inside the denied path " + r.path + " (" +
+                         r.origin.ToString() + ")");
+    }
   }
   if (!problems.empty()) {
     std::string all;
@@ -107,15 +109,20 @@ Result<LaunchPlan> MakePlan(const policy::Policy& pol, const Facts& facts, std::
     std::string path = policy::ExpandPath(s.path, facts.home, facts.workspace);
     if (!path.empty()) plan.unix_sockets.push_back(path);
   }
-  if (pol.fs.hide_env_files) {
-    for (const PathRule& r : plan.fs) {
-      // The built-in tool chains in $HOME (~/.rustup, ~/.pyenv…) are large and hold no projects: not scanned.
-      bool builtin_toolchain = r.origin.line == 0 && policy::IsSameOrUnder(r.path, facts.home);
-      if (r.access != Access::kDeny && !IsSystemPath(r.path) && r.path != facts.workspace && !builtin_toolchain) {
-        plan.hidden_env_roots.push_back(r.path);
-      }
+  // Roots searched at launch for what must not be readable in them: dotenv files, host unix sockets.
+  // System directories are not, but for /etc and /usr/local, where applications keep their configuration;
+  // neither are the built-in tool chains in $HOME (~/.rustup, ~/.pyenv…): large, and no project lives there.
+  for (const PathRule& r : plan.fs) {
+    bool builtin_toolchain = r.origin.line == 0 && policy::IsSameOrUnder(r.path, facts.home);
+    if (r.access != Access::kDeny && !IsSystemPath(r.path) && r.path != facts.workspace && !builtin_toolchain) {
+      plan.scan_roots.push_back(r.path);
     }
   }
+  for (const char* conf : {"/etc", "/usr/local"}) {
+    std::optional<Access> a = policy::EffectiveAccess(plan.fs, conf);
+    if (a && *a != Access::kDeny) plan.scan_roots.push_back(conf);
+  }
+  if (pol.fs.hide_env_files) plan.hidden_env_roots = plan.scan_roots;
 
   std::optional<Access> cwd_access = policy::EffectiveAccess(plan.fs, facts.cwd);
   plan.cwd = (cwd_access && *cwd_access != Access::kDeny) ? facts.cwd : facts.workspace;

