@@ -244,34 +244,75 @@ class LandlockPlanner {
   std::vector<landlock::Rule> out_;
 };
 
+// Orders mount operations and creates the mount points they need: in the skeleton root, inside fresh
+// mounts (tmpfs, masks), but never inside a bind, whose contents are the host's.
 class OpBuilder {
  public:
   void Add(Op op) {
     op.rel = op.dst == "/" ? "." : op.dst.substr(1);
+    switch (op.kind) {
+      case OpKind::kBind:
+      case OpKind::kBindDevice: mounts_.push_back({op.dst, true}); break;
+      case OpKind::kTmpfs:
+      case OpKind::kProc:
+      case OpKind::kDevpts:
+      case OpKind::kMaskDir: mounts_.push_back({op.dst, false}); break;
+      case OpKind::kMkdir:
+      case OpKind::kTouch:
+      case OpKind::kSymlink: made_.insert(op.dst); break;
+      case OpKind::kMaskFile:
+      case OpKind::kReadOnly:
+      case OpKind::kSeal: break;
+    }
+    if (op.kind == OpKind::kMaskDir) seals_.push_back({.kind = OpKind::kSeal, .dst = op.dst, .optional = op.optional});
     ops_.push_back(std::move(op));
   }
-  // Creates the skeleton directories leading to `dst` unless a bind already provides them.
+  void Root(bool host) {
+    if (host) mounts_.push_back({"/", true});
+  }
+  // Creates the directories leading to `dst` where nothing provides them.
   void Parents(const std::string& dst) {
     std::string parent = policy::ParentPath(dst);
-    if (parent == "/" || dst == "/") return;
-    if (UnderBind(parent)) return;
+    if (parent == "/" || dst == "/" || Provides(parent)) return;
     Parents(parent);
-    if (made_.insert(parent).second) Add({OpKind::kMkdir, parent});
+    Add({OpKind::kMkdir, parent});
   }
   void MountPoint(const std::string& dst, bool dir) {
     Parents(dst);
-    if (UnderBind(dst)) return;
-    if (made_.insert(dst).second) Add({dir ? OpKind::kMkdir : OpKind::kTouch, dst});
+    if (!Provides(dst)) Add({dir ? OpKind::kMkdir : OpKind::kTouch, dst});
   }
-  void Bound(const std::string& dst) { binds_.push_back(dst); }
-  bool UnderBind(const std::string& p) const {
-    return std::any_of(binds_.begin(), binds_.end(), [&](const std::string& b) { return IsSameOrUnder(p, b); });
+  // Whether `p` exists in the sandbox at this point of the build.
+  bool Provides(const std::string& p) const {
+    const Mount* nearest = nullptr;
+    for (const Mount& m : mounts_) {
+      if (IsSameOrUnder(p, m.path) && (nearest == nullptr || m.path.size() >= nearest->path.size())) nearest = &m;
+    }
+    if (nearest != nullptr && nearest->path == p) return true;
+    if (nearest != nullptr && nearest->host) return true;
+    return p == "/" || made_.count(p) > 0;
   }
-  std::vector<Op> Take() { return std::move(ops_); }
+  // The ops, then the masks made read-only (they stay writable until mount points inside them exist).
+  std::vector<Op> Take() {
+    // A mask that holds mount points must let the way through to them: search only, still no listing.
+    for (Op& mask : ops_) {
+      if (mask.kind != OpKind::kMaskDir) continue;
+      bool holds = std::any_of(ops_.begin(), ops_.end(),
+                               [&](const Op& o) { return o.dst != mask.dst && IsSameOrUnder(o.dst, mask.dst); });
+      if (holds) mask.options = "mode=0111,size=4k";
+    }
+    for (Op& seal : seals_) Add(std::move(seal));
+    seals_.clear();
+    return std::move(ops_);
+  }
 
  private:
+  struct Mount {
+    std::string path;
+    bool host;  // a bind of host content, as opposed to a fresh filesystem cordon fills
+  };
   std::vector<Op> ops_;
-  std::vector<std::string> binds_;
+  std::vector<Op> seals_;
+  std::vector<Mount> mounts_;
   std::set<std::string> made_;
 };
 
@@ -290,6 +331,7 @@ const char* OpKindName(OpKind k) {
     case OpKind::kProc: return "proc";
     case OpKind::kDevpts: return "devpts";
     case OpKind::kReadOnly: return "read-only";
+    case OpKind::kSeal: return "seal";
   }
   return "?";
 }
@@ -353,7 +395,7 @@ Result<Layout> Compile(const plan::LaunchPlan& plan) {
 
   // The sandbox's own /tmp, /proc and /dev first: a workspace under /tmp is bound on top of the private one.
   OpBuilder ops;
-  if (layout.root_is_host) ops.Bound("/");
+  ops.Root(layout.root_is_host);
   ops.MountPoint("/tmp", true);
   ops.Add({OpKind::kTmpfs, "/tmp", "", "", true, "mode=1777,size=" + std::to_string(plan.limits.tmp_size_bytes)});
   ops.MountPoint("/proc", true);
@@ -399,10 +441,9 @@ Result<Layout> Compile(const plan::LaunchPlan& plan) {
     }
     if (r.path != "/") ops.MountPoint(r.path, dir);
     ops.Add({OpKind::kBind, r.path, "", r.path, r.access == Access::kWrite});
-    ops.Bound(r.path);
   }
   for (const auto& [link, target] : links) {
-    if (ops.UnderBind(link)) continue;
+    if (ops.Provides(link)) continue;
     ops.Parents(link);
     ops.Add({OpKind::kSymlink, link, "", target});
   }
@@ -415,7 +456,7 @@ Result<Layout> Compile(const plan::LaunchPlan& plan) {
     ops.Add({OpKind::kBind, sock, "", sock, false});
   }
   // A home directory to stand in; /var/tmp as /tmp.
-  if (!ops.UnderBind("/var/tmp")) {
+  if (!ops.Provides("/var/tmp")) {
     ops.Parents("/var/tmp");
     ops.Add({OpKind::kSymlink, "/var/tmp", "", "/tmp"});
   }

@@ -18,12 +18,13 @@ enum class OpKind {
   kSymlink,     // dst -> src
   kBind,        // src (host) at dst, read-only unless writable
   kBindDevice,  // a host device node at dst (nosuid, noexec; devices allowed)
-  kMaskDir,     // an empty read-only tmpfs with mode 000 over dst
+  kMaskDir,     // an empty tmpfs with mode 000 over dst (sealed read-only by a later kSeal)
   kMaskFile,    // an empty read-only file with mode 000 over dst
   kTmpfs,       // a fresh writable tmpfs; `options` holds size/mode
   kProc,        // a fresh procfs for the sandbox's pid namespace
   kDevpts,      // a fresh devpts instance
   kReadOnly,    // what is mounted at dst (inside the sandbox) again, read-only
+  kSeal,        // the mount at dst (a mask) becomes read-only
 };
 const char* OpKindName(OpKind k);
 

@@ -167,6 +167,15 @@ bool Apply(const Prepared& p, SetupFailure* f) {
       case OpKind::kReadOnly:
         if (RemountReadOnly(root, op.rel) != 0) return Fail(f, "make read-only", op.dst);
         break;
+      case OpKind::kSeal: {
+        int target = OpenTarget(root, op.rel);
+        mount_attr attr{};
+        attr.attr_set = MOUNT_ATTR_RDONLY;
+        int rc = target < 0 ? -1 : mount_setattr(target, "", AT_EMPTY_PATH, &attr, sizeof(attr));
+        if (target >= 0) close(target);
+        if (rc != 0) return Fail(f, "seal mask", op.dst);
+        break;
+      }
       case OpKind::kMkdir:
         if (mkdirat(root, op.rel.c_str(), 0755) != 0 && errno != EEXIST) return Fail(f, "mkdir", op.dst);
         break;
@@ -185,7 +194,8 @@ bool Apply(const Prepared& p, SetupFailure* f) {
         if (Attach(p.clone_fds[i], root, op.rel) != 0) return Fail(f, "bind mount", op.dst);
         break;
       case OpKind::kMaskDir: {
-        int m = NewFs("tmpfs", kMaskOptions, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+        const Options& options = p.options[i].empty() ? kMaskOptions : p.options[i];
+        int m = NewFs("tmpfs", options, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
         if (m < 0 || Attach(m, root, op.rel) != 0) return Fail(f, "mask directory", op.dst);
         break;
       }

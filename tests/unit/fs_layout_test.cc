@@ -480,7 +480,6 @@ TEST(FsLayout, RootReadableWithWorkspaceUnderTmp) {
   // is mounted over /tmp before the workspace bind, so the mount point is gone and mounts::Apply fails:
   // `cordon run --policy P -w /tmp/x -- true` with P = {extends = "workspace-write", read = ["/"]} exits 125
   // with "bind mount /tmp/x: No such file or directory (ENOENT)".
-  GTEST_SKIP() << "BUG: read [\"/\"] with a workspace under /tmp has no mount point for the workspace";
   TempTree t("/tmp");
   t.File("W/f");
   plan::LaunchPlan p;
@@ -624,7 +623,6 @@ TEST(FsLayout, ReadRuleBeneathDeniedDirectoryGetsAMountPoint) {
   // so it should be visible) gets its bind op with no mount point: OpBuilder::UnderBind() sees the bind of R
   // above it and ignores the mask (kMaskDir, an empty read-only tmpfs) over R/secret, so no kMkdir/kTouch is
   // emitted and mounts::Apply fails with ENOENT at "bind mount R/secret/public".
-  GTEST_SKIP() << "BUG: bind under a masked directory has no mount point";
   TempTree t;
   t.File("R/secret/key");
   t.File("R/secret/public/readme");
