@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
-# Installs, builds and runs every test: unit, integration, the escape suite and the benign suite (ctest),
-# as root and as an unprivileged user the tests create.
+# Installs, builds and runs every test: unit, integration, the escape suite and the benign suite (ctest,
+# as root and as an unprivileged user the tests create), then the fuzz targets for a bounded time (clang).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
 ./scripts/build.sh
-cd build
-ctest --output-on-failure --timeout 900 "$@"
+status=0
+(cd build && ctest --output-on-failure --timeout 900 "$@") || status=$?
+if [[ -z ${CORDON_SKIP_FUZZ:-} ]]; then
+  BUILD_DIR=build-fuzz ./scripts/build-fuzz.sh
+  (cd build-fuzz && ctest -L fuzz --output-on-failure) || status=$?
+fi
+exit $status

@@ -10,6 +10,7 @@
 
 #include "policy/paths.h"
 #include "policy/profiles.h"
+#include "policy/toml_shape.h"
 
 namespace cordon::policy {
 namespace {
@@ -311,6 +312,7 @@ Result<uint64_t> ParseSize(const std::string& text) {
 }
 
 Result<Policy> LoadPolicyText(const std::string& text, const std::string& name) {
+  CORDON_TRY(CheckTomlShape(text, name));
   toml::value root;
   try {
     std::istringstream in(text);
