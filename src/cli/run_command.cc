@@ -3,6 +3,9 @@
 
 #include "backend/backend.h"
 #include "cli/commands.h"
+#include "guard/workspace_guard.h"
+
+#include <optional>
 
 namespace cordon::cli {
 namespace {
@@ -19,6 +22,12 @@ Result<int> Run(RunOptions& o) {
   CORDON_ASSIGN_OR_RETURN(policy::Policy pol, LoadPolicy(o.source));
   if (o.timeout >= 0) pol.limits.timeout_seconds = o.timeout;
   CORDON_ASSIGN_OR_RETURN(plan::Facts facts, GatherFacts(o.workspace));
+  std::optional<guard::WorkspaceGuard> workspace_guard;
+  if (!pol.unrestricted) {
+    workspace_guard.emplace(facts.workspace);
+    facts.git_dirs = workspace_guard->before().dirs;
+    facts.git_files = workspace_guard->before().files;
+  }
   CORDON_ASSIGN_OR_RETURN(plan::LaunchPlan launch, plan::MakePlan(pol, facts, o.command));
   if (o.dry_run) {
     std::fputs(plan::Describe(launch).c_str(), stdout);
@@ -31,6 +40,11 @@ Result<int> Run(RunOptions& o) {
   }
   std::unique_ptr<Backend> backend = MakeLinuxBackend();
   CORDON_ASSIGN_OR_RETURN(RunOutcome outcome, backend->Run(launch));
+  if (workspace_guard) {
+    for (const guard::Repair& r : workspace_guard->CheckAfterRun()) {
+      std::fprintf(stderr, "cordon: guard: %s %s\n", r.path.c_str(), r.what.c_str());
+    }
+  }
   if (!outcome.degraded.empty()) {
     std::fprintf(stderr, "cordon: warning: ran without %s (best_effort)\n", outcome.degraded.c_str());
   }

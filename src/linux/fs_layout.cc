@@ -428,7 +428,13 @@ Result<Layout> Compile(const plan::LaunchPlan& plan) {
     ops.Add({OpKind::kSymlink, std::string("/dev/") + name, "", target});
   }
   // Mount operations, parents before children.
+  // Pinned directories (git directories in the workspace) are mounted on themselves: a mount point cannot
+  // be renamed or removed, so the sandbox cannot swap in a directory of its own.
   std::vector<PathRule> ordered = rules;
+  for (const std::string& pin : plan.pinned) {
+    struct stat st {};
+    if (lstat(pin.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) ordered.push_back({pin, Access::kWrite, {"pinned", 0}});
+  }
   std::stable_sort(ordered.begin(), ordered.end(),
                    [](const PathRule& a, const PathRule& b) { return Depth(a.path) < Depth(b.path); });
   for (const PathRule& r : ordered) {

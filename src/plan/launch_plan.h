@@ -19,6 +19,8 @@ struct Facts {
   std::string cwd;        // absolute; where the command starts (the workspace unless inside it)
   std::vector<std::string> environ;  // the caller's "NAME=value" list
   uint64_t total_memory_bytes = 0;
+  std::vector<std::string> git_dirs;   // ".git" directories in the workspace (guard/workspace_guard.h)
+  std::vector<std::string> git_files;  // ".git" files ("gitdir:" pointers) in the workspace
 };
 
 struct LaunchPlan {
@@ -28,6 +30,7 @@ struct LaunchPlan {
   std::vector<std::string> dropped_env;          // names removed by scrubbing (for the log; never values)
   std::vector<policy::PathRule> fs;              // resolved, deduplicated, sorted by path
   std::vector<std::string> unix_sockets;         // absolute
+  std::vector<std::string> pinned;               // writable directories mounted on themselves: cannot be renamed
   std::vector<std::string> scan_roots;           // visible roots searched for things to hide (.env, sockets)
   std::vector<std::string> hidden_env_roots;     // the scan roots whose .env files are hidden
   policy::Limits limits;

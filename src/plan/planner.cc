@@ -75,10 +75,23 @@ Result<LaunchPlan> MakePlan(const policy::Policy& pol, const Facts& facts, std::
       if (!inserted && kind > it->second.kind) it->second = Candidate{kind, e.origin};
     }
   };
+  // Every git repository in the workspace, not only the top one: its hooks and config run outside later.
+  std::vector<PathEntry> git_protect;
+  for (const std::string& dir : facts.git_dirs) {
+    for (const char* part : {"/hooks", "/config", "/modules"}) git_protect.push_back({dir + part, {"git repository", 0}});
+  }
+  for (const std::string& file : facts.git_files) git_protect.push_back({file, {"git repository", 0}});
   add(pol.fs.read, Kind::kRead);
   add(pol.fs.write, Kind::kWrite);
   add(pol.fs.deny_write, Kind::kDenyWrite);
   add(pol.fs.deny_read, Kind::kDenyRead);
+  // Git protections matter only inside writable roots: elsewhere all is read-only already, or not visible.
+  std::vector<PathRule> without_git;
+  for (const auto& [path, c] : by_path) without_git.push_back({path, AccessOf(c.kind), c.origin});
+  for (const PathEntry& g : git_protect) {
+    std::optional<Access> a = policy::EffectiveAccess(without_git, g.path);
+    if (a && *a == Access::kWrite) by_path.try_emplace(g.path, Candidate{Kind::kDenyWrite, g.origin});
+  }
   for (const auto& [path, c] : by_path) plan.fs.push_back({path, AccessOf(c.kind), c.origin});
 
   // deny_write narrows a writable root; outside one it says nothing and is most likely a mistake.
@@ -126,6 +139,11 @@ Result<LaunchPlan> MakePlan(const policy::Policy& pol, const Facts& facts, std::
 
   std::optional<Access> cwd_access = policy::EffectiveAccess(plan.fs, facts.cwd);
   plan.cwd = (cwd_access && *cwd_access != Access::kDeny) ? facts.cwd : facts.workspace;
+
+  for (const std::string& dir : facts.git_dirs) {
+    std::optional<Access> a = policy::EffectiveAccess(plan.fs, dir);
+    if (a && *a == Access::kWrite) plan.pinned.push_back(dir);
+  }
 
   std::vector<std::string> dropped;
   policy::Environment env_rules = pol.env;
