@@ -2,6 +2,7 @@
 #include <cstdio>
 
 #include "cli/commands.h"
+#include "linux/cgroups.h"
 #include "linux/kernel_facts.h"
 
 namespace cordon::cli {
@@ -23,7 +24,9 @@ Result<int> Doctor() {
   }
   std::printf("seccomp filters:     %s\n", YesNo(k.seccomp_filter));
   std::printf("cgroup v2:           %s\n", k.cgroup_v2.c_str());
-  std::printf("limits enforced by:  %s\n", k.cgroup_delegated ? "rlimits (cgroup available, not yet used)" : "rlimits");
+  std::string cg = linux_backend::cgroups::Availability();
+  std::printf("limits enforced by:  %s\n", cg.empty() ? "rlimits only (per process memory; processes per user namespace)"
+                                                       : ("rlimits + " + cg + " (total processes and memory)").c_str());
   std::printf("TIOCSTI:             %s; cordon refuses it by seccomp and setsid anyway\n", k.tiocsti.c_str());
   bool ok = k.user_namespaces && k.landlock_abi > 0 && k.seccomp_filter;
   std::printf("\nprofile read-only:        %s\n", ok ? "namespaces + mounts + landlock + seccomp + rlimits" : "UNAVAILABLE");

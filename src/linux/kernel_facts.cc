@@ -53,7 +53,7 @@ std::string CgroupStatus(bool* delegated) {
       break;
     }
   }
-  if (mount_point.empty()) return "no cgroup v2 mount: rlimits only";
+  if (mount_point.empty()) return "no cgroup v2 mount";
   std::string own;
   std::ifstream self("/proc/self/cgroup");
   std::string line;
@@ -65,9 +65,9 @@ std::string CgroupStatus(bool* delegated) {
   bool has = controllers.find("memory") != std::string::npos && controllers.find("pids") != std::string::npos;
   if (!has) {
     return "cgroup v2 at " + mount_point + " offers no memory/pids controllers to " + dir_path +
-           " (hybrid hierarchy or not delegated): rlimits only";
+           " (hybrid hierarchy or not delegated)";
   }
-  if (access(dir_path.c_str(), W_OK) != 0) return dir_path + " is not writable (not delegated): rlimits only";
+  if (access(dir_path.c_str(), W_OK) != 0) return dir_path + " is not writable (not delegated)";
   *delegated = true;
   return "delegated: " + dir_path;
 }

@@ -16,6 +16,7 @@
 #include "backend/backend.h"
 #include "base/syscalls.h"
 #include "base/unique_fd.h"
+#include "linux/cgroups.h"
 #include "linux/child.h"
 #include "linux/fs_layout.h"
 #include "linux/userns.h"
@@ -159,6 +160,8 @@ class LinuxBackend : public Backend {
     std::vector<char*> envp = CStrings(plan.env);
     std::string path = PathOf(plan.env);
 
+    cgroups::Sandbox cgroup;
+    if (auto r = cgroup.Setup(plan.limits); !r.ok()) return std::move(r).error().With("setting up the sandbox's cgroup");
     CORDON_ASSIGN_OR_RETURN(Pipe sync, MakePipe());
     CORDON_ASSIGN_OR_RETURN(Pipe errors, MakePipe());
     CORDON_ASSIGN_OR_RETURN(Pipe status, MakePipe());
@@ -203,6 +206,10 @@ class LinuxBackend : public Backend {
       siginfo_t info{};
       sys::RetryEintr([&] { return waitid(P_PIDFD, static_cast<id_t>(child.get()), &info, WEXITED); });
     };
+    if (auto r = cgroup.Enter(static_cast<pid_t>(pid)); !r.ok()) {
+      kill_and_reap();
+      return std::move(r).error();
+    }
     if (auto r = userns::WriteMaps(static_cast<pid_t>(pid), getuid(), getgid()); !r.ok()) {
       kill_and_reap();
       return std::move(r).error().With("setting up the user namespace");
@@ -245,6 +252,10 @@ class LinuxBackend : public Backend {
       out.message = std::string("interrupted by ") + sigabbrev_np(w.interrupted_by) + "; the sandbox was killed";
     } else if (have_status) {
       out = FromStatus(command_status);
+      if (out.signal == SIGKILL && cgroup.MemoryLimitHit()) {
+        out.message = "the sandbox reached its memory limit (" + std::to_string(plan.limits.memory_bytes >> 20) +
+                      " MiB) and the command was killed";
+      }
     } else if (w.info.si_code == CLD_KILLED || w.info.si_code == CLD_DUMPED) {
       out.kind = RunOutcome::Kind::kSignaled;
       out.signal = w.info.si_status;
