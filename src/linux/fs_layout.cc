@@ -101,15 +101,16 @@ class SecretScanner {
       : rules_(rules), workspace_(std::move(workspace)), allowed_sockets_(std::move(allowed_sockets)) {}
 
   // False when the walk hit its bound (what was found so far is kept).
-  bool Scan(const std::string& root, Want want) {
+  bool Scan(const std::string& root, Want want, int max_depth) {
     want_ = want;
+    max_depth_ = max_depth;
     return Walk(root, 0);
   }
   std::vector<PathRule>& found() { return found_; }
 
  private:
   bool Walk(const std::string& dir, int depth) {
-    if (depth > kEnvScanMaxDepth) return true;
+    if (depth > max_depth_) return true;
     if (IsSameOrUnder(dir, workspace_)) return true;
     for (const char* skip : {"/proc", "/sys", "/dev"}) {
       if (IsSameOrUnder(dir, skip)) return true;
@@ -170,6 +171,7 @@ class SecretScanner {
   std::string workspace_;
   std::vector<std::string> allowed_sockets_;
   Want want_;
+  int max_depth_ = kEnvScanMaxDepth;
   size_t entries_ = 0;
   std::set<std::string> visited_;
   std::vector<PathRule> found_;
@@ -362,7 +364,9 @@ Result<Layout> Compile(const plan::LaunchPlan& plan) {
                        plan.hidden_env_roots.end();
       // For a root caller the sandbox runs as the host's uid 0, so file modes stop nothing there.
       want.private_files = geteuid() == 0 && IsSameOrUnder(real, "/etc");
-      if (!scanner.Scan(real, want) && !plan.best_effort) {
+      auto depth = plan.scan_depth.find(root);
+      int max_depth = depth == plan.scan_depth.end() || want.private_files ? kEnvScanMaxDepth : depth->second;
+      if (!scanner.Scan(real, want, max_depth) && !plan.best_effort) {
         return MakeError("too many files under " + real + " to search it for .env files and sockets (over " +
                          std::to_string(kEnvScanMaxEntries) +
                          "): narrow the readable roots, or set filesystem.hide_env_files = false");

@@ -32,6 +32,7 @@ struct LaunchPlan {
   std::vector<std::string> unix_sockets;         // absolute
   std::vector<std::string> pinned;               // writable directories mounted on themselves: cannot be renamed
   std::vector<std::string> scan_roots;           // visible roots searched for things to hide (.env, sockets)
+  std::map<std::string, int> scan_depth;         // a shallower search for some roots (/usr/local)
   std::vector<std::string> hidden_env_roots;     // the scan roots whose .env files are hidden
   policy::Limits limits;
   policy::NetworkMode network = policy::NetworkMode::kNone;

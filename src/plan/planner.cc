@@ -135,6 +135,8 @@ Result<LaunchPlan> MakePlan(const policy::Policy& pol, const Facts& facts, std::
     std::optional<Access> a = policy::EffectiveAccess(plan.fs, conf);
     if (a && *a != Access::kDeny) plan.scan_roots.push_back(conf);
   }
+  // /usr/local holds whole tool chains (CUDA, language runtimes) below its applications' own directories.
+  plan.scan_depth["/usr/local"] = 3;
   if (pol.fs.hide_env_files) plan.hidden_env_roots = plan.scan_roots;
 
   std::optional<Access> cwd_access = policy::EffectiveAccess(plan.fs, facts.cwd);
