@@ -16,9 +16,12 @@ Entry Capped(int resource, uint64_t want) {
 
 }  // namespace
 
-Prepared Prepare(const policy::Limits& l) {
+Prepared Prepare(const policy::Limits& l, uint64_t address_space) {
+  Entry as{RLIMIT_AS, {}};
+  getrlimit(RLIMIT_AS, &as.value);
+  if (address_space > 0) as = Capped(RLIMIT_AS, address_space);
   return {Capped(RLIMIT_NPROC, l.processes), Capped(RLIMIT_DATA, l.memory_bytes),
-          Capped(RLIMIT_FSIZE, l.file_size_bytes), Capped(RLIMIT_NOFILE, l.open_files), Entry{RLIMIT_CORE, {0, 0}}};
+          Capped(RLIMIT_FSIZE, l.file_size_bytes), Capped(RLIMIT_NOFILE, l.open_files), Entry{RLIMIT_CORE, {0, 0}}, as};
 }
 
 int Apply(const Prepared& p, int* failed) {

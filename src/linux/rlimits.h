@@ -16,9 +16,12 @@ struct Entry {
   int resource;
   rlimit value;
 };
-using Prepared = std::array<Entry, 5>;
+using Prepared = std::array<Entry, 6>;
 
-Prepared Prepare(const policy::Limits& limits);
+// `address_space` caps RLIMIT_AS (0: left as it is). Used when no cgroup bounds the sandbox's total memory:
+// shared memory escapes RLIMIT_DATA, but not the address space. It can stop programs that reserve far more
+// address space than they use (sanitizers, some JITs); raise `limits.memory` for those.
+Prepared Prepare(const policy::Limits& limits, uint64_t address_space);
 // Child side. Returns 0 or an errno; `*failed` is the resource that failed.
 int Apply(const Prepared& p, int* failed);
 

@@ -172,7 +172,7 @@ class LinuxBackend : public Backend {
     spec.mounts = &mounts;
     spec.landlock = ll.abi > 0 ? &landlock : nullptr;
     spec.seccomp = &seccomp;
-    spec.rlimits = rlimits::Prepare(plan.limits);
+    spec.rlimits = rlimits::Prepare(plan.limits, cgroup.active() ? 0 : 2 * plan.limits.memory_bytes);
     spec.argv = argv.data();
     spec.envp = envp.data();
     spec.cwd = plan.cwd.c_str();

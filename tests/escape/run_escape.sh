@@ -646,7 +646,11 @@ run_probe() {
     why=$(tr -d '\r' <"$out.err" | grep -v '^$' | tail -1 | cut -c1-150)
     case $RUN_RC in
       159) line="BLOCKED $1: killed by SIGSYS (seccomp)" ;;
-      137) line="ERROR $1: killed by SIGKILL (rc 137) ${why}" ;;
+      137) if grep -q 'reached its memory limit' "$out.err"; then
+             line="BLOCKED $1: killed at the sandbox's memory limit (cgroup)"
+           else
+             line="ERROR $1: killed by SIGKILL (rc 137) ${why}"
+           fi ;;
       124) line="ERROR $1: timed out" ;;
       *) line="ERROR $1: no verdict (rc $RUN_RC) ${why}" ;;
     esac
