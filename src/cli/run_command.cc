@@ -29,9 +29,6 @@ Result<int> Run(RunOptions& o) {
     facts.git_files = workspace_guard->before().files;
   }
   CORDON_ASSIGN_OR_RETURN(plan::LaunchPlan launch, plan::MakePlan(pol, facts, o.command));
-  if (workspace_guard && !o.dry_run && policy::EffectiveAccess(launch.fs, launch.workspace) == policy::Access::kWrite) {
-    workspace_guard->HoldPlaces();
-  }
   if (o.dry_run) {
     std::fputs(plan::Describe(launch).c_str(), stdout);
     return 0;

@@ -1,12 +1,10 @@
 #include "guard/workspace_guard.h"
 
 #include <dirent.h>
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <array>
 #include <cstring>
 #include <filesystem>
@@ -162,29 +160,7 @@ WorkspaceGuard::WorkspaceGuard(std::string workspace) : workspace_(std::move(wor
   }
 }
 
-void WorkspaceGuard::HoldPlaces() {
-  for (const char* own : {"/.cordon", "/.cordon.toml"}) {
-    std::string p = workspace_ + own;
-    if (Exists(p)) continue;
-    bool dir = std::string_view(own) == "/.cordon";
-    int rc = dir ? mkdir(p.c_str(), 0755) : open(p.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0644);
-    if (rc < 0) continue;  // then the after-run check still removes what the sandbox makes
-    if (!dir) close(rc);
-    placeholders_.push_back(p);
-  }
-}
-
-void WorkspaceGuard::RemovePlaceholders() {
-  for (const std::string& p : placeholders_) {
-    if (rmdir(p.c_str()) != 0 && errno == ENOTDIR) unlink(p.c_str());
-  }
-  placeholders_.clear();
-}
-
-WorkspaceGuard::~WorkspaceGuard() { RemovePlaceholders(); }
-
 std::vector<Repair> WorkspaceGuard::CheckAfterRun() {
-  RemovePlaceholders();
   std::vector<Repair> done;
   auto remove = [&](const std::string& path, const std::string& why) {
     std::error_code ec;

@@ -33,13 +33,7 @@ struct Repair {
 class WorkspaceGuard {
  public:
   explicit WorkspaceGuard(std::string workspace);
-  WorkspaceGuard(const WorkspaceGuard&) = delete;
-  WorkspaceGuard& operator=(const WorkspaceGuard&) = delete;
-  ~WorkspaceGuard();  // removes the placeholders if CheckAfterRun did not
   const GitRepos& before() const { return before_; }
-  // A mount needs something to mount on: cordon's own config names that do not exist yet get an empty
-  // placeholder for the run (made read-only in the sandbox), removed afterwards.
-  void HoldPlaces();
   // Looks again after the run and undoes what it must. Returns what it did, for the caller to report.
   std::vector<Repair> CheckAfterRun();
 
@@ -47,8 +41,6 @@ class WorkspaceGuard {
   std::string workspace_;
   GitRepos before_;
   std::set<std::string> existing_;  // control files present before the run
-  std::vector<std::string> placeholders_;
-  void RemovePlaceholders();
 };
 
 }  // namespace cordon::guard

@@ -685,6 +685,8 @@ verify_case() {  # verify_case VERIFY LINE ARGS...
       if [ -e "$target" ] || [ -L "$target" ]; then
         line="ESCAPED $probe: the protected path $target now exists on the host"
         rm -rf "$target"
+      elif [ "$verdict" = ESCAPED ]; then
+        line="BLOCKED $probe: undone by cordon's workspace guard when the run ended ($target is gone)"
       fi
       ;;
     "appended "*)
