@@ -25,17 +25,19 @@ void AddPolicyCommand(CLI::App& app, Action& action) {
   struct ShowOptions {
     PolicySource source;
     std::string workspace;
+    bool json = false;
   };
   auto show_opts = std::make_shared<ShowOptions>();
   CLI::App* show = policy->add_subcommand("show", "print the effective policy for this workspace");
   show_opts->source.AddOptions(*show);
   show->add_option("-w,--workspace", show_opts->workspace, "the project directory (default: current directory)");
+  show->add_flag("--json", show_opts->json, "print the effective policy as JSON");
   show->callback([&action, show_opts] {
     action = [show_opts]() -> Result<int> {
       CORDON_ASSIGN_OR_RETURN(policy::Policy p, LoadPolicy(show_opts->source));
       CORDON_ASSIGN_OR_RETURN(plan::Facts facts, GatherFacts(show_opts->workspace));
       CORDON_ASSIGN_OR_RETURN(plan::LaunchPlan launch, plan::MakePlan(p, facts, {"<command>"}));
-      std::fputs(plan::Describe(launch).c_str(), stdout);
+      std::fputs((show_opts->json ? plan::ToJson(launch) : plan::Describe(launch)).c_str(), stdout);
       return 0;
     };
   });

@@ -15,6 +15,7 @@ struct RunOptions {
   std::string workspace;
   double timeout = -1;
   bool dry_run = false;
+  bool json = false;
   std::vector<std::string> command;
 };
 
@@ -30,7 +31,7 @@ Result<int> Run(RunOptions& o) {
   }
   CORDON_ASSIGN_OR_RETURN(plan::LaunchPlan launch, plan::MakePlan(pol, facts, o.command));
   if (o.dry_run) {
-    std::fputs(plan::Describe(launch).c_str(), stdout);
+    std::fputs((o.json ? plan::ToJson(launch) : plan::Describe(launch)).c_str(), stdout);
     return 0;
   }
   if (launch.unrestricted) {
@@ -62,6 +63,7 @@ void AddRunCommand(CLI::App& app, Action& action) {
   run->add_option("--timeout", opts->timeout, "kill the whole sandbox after SECONDS (exit 124)")
       ->check(CLI::Range(0.0, 365.0 * 24 * 3600));
   run->add_flag("--dry-run", opts->dry_run, "print the plan and run nothing");
+  run->add_flag("--json", opts->json, "with --dry-run: print the plan as JSON");
   run->add_option("command", opts->command, "the command and its arguments, after --")->required();
   run->positionals_at_end();
   run->callback([&action, opts] { action = [opts] { return Run(*opts); }; });

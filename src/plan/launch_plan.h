@@ -56,5 +56,7 @@ bool LooksLikeSecretValue(const std::string& value);
 
 // Human-readable rendering, used by `policy show` and `run --dry-run`.
 std::string Describe(const LaunchPlan& plan);
+// The same as JSON (schema 1); names of environment variables only, never their values.
+std::string ToJson(const LaunchPlan& plan);
 
 }  // namespace cordon::plan

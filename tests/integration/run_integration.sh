@@ -137,6 +137,12 @@ out=$("$CORDON" run --policy bad.toml -- true 2>&1); rc=$?
 [[ $rc == 125 && $out == *colour* ]] && ok "run refuses a bad policy before starting" || bad "run bad policy" "rc=$rc"
 out=$("$CORDON" policy show 2>&1)
 [[ $out == *"deny"*".ssh"* && $out == *"write"* ]] && ok "policy show prints rules" || bad "policy show" "$out"
+out=$("$CORDON" policy show --json 2>&1)
+if python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert d["schema"] == 1 and any(r["access"] == "deny" and r["path"].endswith("/.ssh") for r in d["filesystem"])' "$out"; then
+  ok "policy show --json is JSON with the deny rules"
+else
+  bad "policy show --json" "${out:0:300}"
+fi
 expect_rc "doctor runs" 0 "$CORDON" doctor
 
 echo "integration: $pass passed, $fail failed"

@@ -1,0 +1,39 @@
+// LaunchPlan as JSON (nlohmann-json), for `policy show --json` and `run --dry-run --json`: what an
+// embedding agent reads to know what its commands may touch. Never contains environment values.
+#include <nlohmann/json.hpp>
+
+#include "plan/launch_plan.h"
+
+namespace cordon::plan {
+
+std::string ToJson(const LaunchPlan& plan) {
+  nlohmann::ordered_json j;
+  j["schema"] = 1;
+  j["profile"] = plan.profile;
+  j["sandboxed"] = !plan.unrestricted;
+  j["workspace"] = plan.workspace;
+  j["home"] = plan.home;
+  j["cwd"] = plan.cwd;
+  j["network"] = policy::NetworkModeName(plan.network);
+  nlohmann::ordered_json fs = nlohmann::ordered_json::array();
+  for (const policy::PathRule& r : plan.fs) {
+    fs.push_back({{"path", r.path}, {"access", policy::AccessName(r.access)}, {"origin", r.origin.ToString()}});
+  }
+  j["filesystem"] = fs;
+  j["unix_sockets"] = plan.unix_sockets;
+  j["hide_env_files"] = !plan.hidden_env_roots.empty();
+  j["limits"] = {{"processes", plan.limits.processes},
+                 {"memory_bytes", plan.limits.memory_bytes},
+                 {"file_size_bytes", plan.limits.file_size_bytes},
+                 {"open_files", plan.limits.open_files},
+                 {"tmp_size_bytes", plan.limits.tmp_size_bytes},
+                 {"timeout_seconds", plan.limits.timeout_seconds}};
+  std::vector<std::string> names;
+  for (const std::string& e : plan.env) names.push_back(e.substr(0, e.find('=')));
+  j["environment"] = names;
+  j["environment_dropped"] = plan.dropped_env;
+  j["best_effort"] = plan.best_effort;
+  return j.dump(2) + "\n";
+}
+
+}  // namespace cordon::plan
