@@ -161,10 +161,11 @@ std::string Sandbox::Describe() const {
 }
 
 Sandbox::~Sandbox() {
-  // The sandbox's processes die with its init; the kernel may take a moment to let the cgroup go.
+  // The sandbox's processes are gone with its init, but the kernel may take a moment to let the cgroup go.
+  // Wait a little; a group still busy then is removed by the next run (RemoveStale), not waited for here.
   for (const std::string& dir : dirs_) {
-    for (int i = 0; i < 200 && rmdir(dir.c_str()) != 0 && errno == EBUSY; ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    for (int i = 0; i < 20 && rmdir(dir.c_str()) != 0 && errno == EBUSY; ++i) {
+      std::this_thread::sleep_for(std::chrono::microseconds(200));
     }
   }
 }

@@ -3,8 +3,8 @@
 // hierarchies it can write (root). Without one, only rlimits hold (per user namespace processes, per
 // process memory); `cordon doctor` says which. Parent side only: the sandbox's init is moved in right after
 // clone, before it runs anything, so everything it starts is counted.
-// The directories are removed when the run ends; ones left by a cordon that was killed are removed by the
-// next run.
+// The directories are removed when the run ends (or, if the kernel still holds one, by the next run, as
+// are those of a cordon that was killed).
 #pragma once
 
 #include <sys/types.h>
