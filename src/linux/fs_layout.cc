@@ -1,4 +1,6 @@
 #include "linux/fs_layout.h"
+#include "linux/fs_util.h"
+#include "linux/secret_search.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -21,22 +23,7 @@ using policy::Access;
 using policy::IsSameOrUnder;
 using policy::PathRule;
 
-constexpr size_t kEnvScanMaxEntries = 200000;
-constexpr int kEnvScanMaxDepth = 32;
-// Directories of tools and caches, not projects: large, and never where a project's .env lives.
-constexpr const char* kEnvScanSkip[] = {"node_modules", ".git", ".hg", ".svn", ".cache", ".rustup", ".cargo",
-                                        ".pyenv", ".npm", ".nvm", ".m2", ".gradle", "__pycache__", "site-packages",
-                                        "dist-packages", ".tox", ".mypy_cache", ".venv", "venv"};
-
 int Depth(const std::string& p) { return p == "/" ? 0 : static_cast<int>(std::count(p.begin(), p.end(), '/')); }
-
-std::string Join(const std::string& dir, const std::string& name) { return dir == "/" ? "/" + name : dir + "/" + name; }
-
-std::string RealPath(const std::string& p) {
-  char buf[PATH_MAX];
-  if (::realpath(p.c_str(), buf) == nullptr) return "";
-  return buf;
-}
 
 uint64_t RightsOf(Access a) {
   switch (a) {
@@ -85,97 +72,6 @@ std::optional<Access> ParentAccess(const std::vector<PathRule>& rules, const std
   if (path == "/") return std::nullopt;
   return policy::EffectiveAccess(rules, policy::ParentPath(path));
 }
-
-// Finds what must stay hidden inside a visible root, in one walk: dotenv files, host unix sockets not named
-// by the policy, and (for a root caller, under /etc) entries only their owner or group may read, which the
-// sandbox would otherwise read as the host's uid 0. Never follows symlinks; skips the workspace, /proc,
-// /sys, /dev, what is already denied, and tool/cache directories when looking for dotenv files.
-class SecretScanner {
- public:
-  struct Want {
-    bool env_files = false;
-    bool sockets = false;
-    bool private_files = false;
-  };
-  SecretScanner(const std::vector<PathRule>& rules, std::string workspace, std::vector<std::string> allowed_sockets)
-      : rules_(rules), workspace_(std::move(workspace)), allowed_sockets_(std::move(allowed_sockets)) {}
-
-  // False when the walk hit its bound (what was found so far is kept).
-  bool Scan(const std::string& root, Want want, int max_depth) {
-    want_ = want;
-    max_depth_ = max_depth;
-    return Walk(root, 0);
-  }
-  std::vector<PathRule>& found() { return found_; }
-
- private:
-  bool Walk(const std::string& dir, int depth) {
-    if (depth > max_depth_) return true;
-    if (IsSameOrUnder(dir, workspace_)) return true;
-    for (const char* skip : {"/proc", "/sys", "/dev"}) {
-      if (IsSameOrUnder(dir, skip)) return true;
-    }
-    auto access = policy::EffectiveAccess(rules_, dir);
-    if (!access || *access == Access::kDeny) return true;
-    if (!visited_.insert(dir).second) return true;
-    DIR* d = opendir(dir.c_str());
-    if (d == nullptr) return true;
-    std::vector<std::string> subdirs;
-    while (dirent* e = readdir(d)) {
-      const char* name = e->d_name;
-      if (std::strcmp(name, ".") == 0 || std::strcmp(name, "..") == 0) continue;
-      if (++entries_ > kEnvScanMaxEntries) {
-        closedir(d);
-        return false;
-      }
-      struct stat st {};
-      unsigned char type = e->d_type;
-      if (type == DT_UNKNOWN || want_.private_files) {
-        if (fstatat(dirfd(d), name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
-        type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : S_ISSOCK(st.st_mode) ? DT_SOCK : DT_LNK;
-      }
-      if (want_.private_files && (type == DT_REG || type == DT_DIR)) {
-        bool world_readable = (st.st_mode & S_IROTH) && (type != DT_DIR || (st.st_mode & S_IXOTH));
-        if (!world_readable) {
-          Found(Join(dir, name), "private file in /etc");
-          continue;
-        }
-      }
-      if (type == DT_DIR) {
-        bool skip = want_.env_files && !want_.private_files &&
-                    std::any_of(std::begin(kEnvScanSkip), std::end(kEnvScanSkip),
-                                [&](const char* s) { return std::strcmp(name, s) == 0; });
-        if (!skip) subdirs.push_back(Join(dir, name));
-      } else if (type == DT_REG && want_.env_files && IsEnvFileName(name)) {
-        Found(Join(dir, name), ".env outside the workspace");
-      } else if (type == DT_LNK && want_.env_files && IsEnvFileName(name)) {
-        std::string target = RealPath(Join(dir, name));  // hide what a .env link points to, whatever its name
-        if (!target.empty()) Found(target, ".env outside the workspace");
-      } else if (type == DT_SOCK && want_.sockets) {
-        std::string full = Join(dir, name);
-        if (std::find(allowed_sockets_.begin(), allowed_sockets_.end(), full) == allowed_sockets_.end()) {
-          Found(full, "host unix socket");
-        }
-      }
-    }
-    closedir(d);
-    for (const std::string& sub : subdirs) {
-      if (!Walk(sub, depth + 1)) return false;
-    }
-    return true;
-  }
-
-  void Found(std::string path, const char* why) { found_.push_back({std::move(path), Access::kDeny, {why, 0}}); }
-
-  const std::vector<PathRule>& rules_;
-  std::string workspace_;
-  std::vector<std::string> allowed_sockets_;
-  Want want_;
-  int max_depth_ = kEnvScanMaxDepth;
-  size_t entries_ = 0;
-  std::set<std::string> visited_;
-  std::vector<PathRule> found_;
-};
 
 // Landlock can only add rights down a hierarchy. Where a rule's subtree holds a denied path, the rights
 // that read a file (read, execute) go to each sibling entry on the way down instead of the rule's own
@@ -338,11 +234,6 @@ const char* OpKindName(OpKind k) {
   return "?";
 }
 
-bool IsEnvFileName(const std::string& name) {
-  return name == ".env" || name == ".envrc" || name.starts_with(".env.") ||
-         (name.size() > 4 && name.ends_with(".env"));
-}
-
 Result<Layout> Compile(const plan::LaunchPlan& plan) {
   Layout layout;
   std::vector<std::pair<std::string, std::string>> links;
@@ -365,10 +256,10 @@ Result<Layout> Compile(const plan::LaunchPlan& plan) {
       // For a root caller the sandbox runs as the host's uid 0, so file modes stop nothing there.
       want.private_files = geteuid() == 0 && IsSameOrUnder(real, "/etc");
       auto depth = plan.scan_depth.find(root);
-      int max_depth = depth == plan.scan_depth.end() || want.private_files ? kEnvScanMaxDepth : depth->second;
+      int max_depth = depth == plan.scan_depth.end() || want.private_files ? SecretScanner::kMaxDepth : depth->second;
       if (!scanner.Scan(real, want, max_depth) && !plan.best_effort) {
         return MakeError("too many files under " + real + " to search it for .env files and sockets (over " +
-                         std::to_string(kEnvScanMaxEntries) +
+                         std::to_string(SecretScanner::kMaxEntries) +
                          "): narrow the readable roots, or set filesystem.hide_env_files = false");
       }
     }

@@ -50,7 +50,4 @@ struct Layout {
 // policy is not best-effort.
 Result<Layout> Compile(const plan::LaunchPlan& plan);
 
-// Files named like dotenv files: ".env", ".env.*", "*.env", ".envrc".
-bool IsEnvFileName(const std::string& name);
-
 }  // namespace cordon::linux_backend::fs

@@ -1,5 +1,6 @@
 // fs::Compile: mount operations and Landlock rules from a plan, against a real temporary tree.
 #include "linux/fs_layout.h"
+#include "linux/secret_search.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
