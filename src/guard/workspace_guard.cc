@@ -15,8 +15,8 @@
 namespace cordon::guard {
 namespace {
 
-constexpr int kMaxDepth = 8;
-constexpr size_t kMaxEntries = 50000;
+constexpr int kMaxDepth = 4;
+constexpr size_t kMaxEntries = 20000;
 constexpr std::array<std::string_view, 12> kSkip = {"node_modules", ".cache", "target", "build", "dist", ".venv",
                                                     "venv", "__pycache__", ".tox", ".mypy_cache", "vendor", ".gradle"};
 // Files in a git directory that redirect git to other config and hooks.

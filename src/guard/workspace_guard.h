@@ -6,8 +6,8 @@
 // `config.worktree` planted in a git directory, hooks or code-running config in a repository the sandbox
 // created, a `.git` file pointing outside the repositories that were there, and cordon's own config files.
 // Platform-neutral; works on the host's view of the workspace after the sandbox is gone.
-// Does not protect: repositories beyond the scan's bound (depth 8, 50,000 entries) are only checked
-// after the run, not pinned.
+// Does not protect: repositories beyond its search (depth 4, 20,000 entries; it runs before and after every
+// command, so it must stay cheap) are neither pinned nor checked.
 #pragma once
 
 #include <set>

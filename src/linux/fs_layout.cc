@@ -214,6 +214,68 @@ class OpBuilder {
   std::set<std::string> made_;
 };
 
+// Everything the search's result depends on, as one line (the cache key).
+std::string SearchKey(const plan::LaunchPlan& plan, const std::vector<PathRule>& rules,
+                      const std::vector<std::pair<std::string, int>>& roots) {
+  std::string key = "uid=" + std::to_string(geteuid()) + " ws=" + plan.workspace + " env=" +
+                    (plan.hidden_env_roots.empty() ? "0" : "1");
+  for (const auto& [root, depth] : roots) key += " root=" + root + ":" + std::to_string(depth);
+  for (const std::string& s : plan.unix_sockets) key += " sock=" + s;
+  for (const PathRule& r : rules) key += " " + std::string(policy::AccessName(r.access)) + "=" + r.path;
+  return key;
+}
+
+// What must be hidden in the visible roots: .env files and host sockets (cached between runs, see
+// scan_cache.h), and for a root caller the non-world-readable files under /etc (searched every run).
+Result<std::vector<PathRule>> SearchSecrets(const plan::LaunchPlan& plan, const std::vector<PathRule>& rules) {
+  std::vector<std::string> names = plan.scan_roots;
+  names.insert(names.end(), plan.hidden_env_roots.begin(), plan.hidden_env_roots.end());
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  std::vector<std::pair<std::string, int>> roots;  // resolved root, depth
+  for (const std::string& name : names) {
+    std::string real = RealPath(name);
+    if (real.empty()) continue;
+    auto depth = plan.scan_depth.find(name);
+    roots.emplace_back(real, depth == plan.scan_depth.end() ? SecretScanner::kMaxDepth : depth->second);
+  }
+  auto too_many = [](const std::string& root) {
+    return MakeError("too many files under " + root + " to search it for .env files and sockets (over " +
+                     std::to_string(SecretScanner::kMaxEntries) +
+                     "): narrow the readable roots, or set filesystem.hide_env_files = false");
+  };
+
+  std::vector<PathRule> found;
+  ScanCache cache(SearchKey(plan, rules, roots));
+  if (std::optional<std::vector<PathRule>> cached = cache.Load()) {
+    found = std::move(*cached);
+  } else {
+    SecretScanner scanner(rules, plan.workspace, plan.unix_sockets);
+    bool complete = true;
+    for (const auto& [root, depth] : roots) {
+      SecretScanner::Want want;
+      want.sockets = true;
+      want.env_files = !plan.hidden_env_roots.empty();
+      if (!scanner.Scan(root, want, depth)) {
+        if (!plan.best_effort) return too_many(root);
+        complete = false;
+      }
+    }
+    found = std::move(scanner.found());
+    if (complete) cache.Store(scanner.dirs(), found);
+  }
+  // For a root caller the sandbox runs as the host's uid 0, so file modes stop nothing: hide what only its
+  // owner or group may read under /etc.
+  if (geteuid() == 0) {
+    SecretScanner scanner(rules, plan.workspace, plan.unix_sockets);
+    SecretScanner::Want want;
+    want.private_files = true;
+    if (!scanner.Scan("/etc", want, SecretScanner::kMaxDepth) && !plan.best_effort) return too_many("/etc");
+    for (PathRule& f : scanner.found()) found.push_back(std::move(f));
+  }
+  return found;
+}
+
 }  // namespace
 
 const char* OpKindName(OpKind k) {
@@ -239,34 +301,10 @@ Result<Layout> Compile(const plan::LaunchPlan& plan) {
   std::vector<std::pair<std::string, std::string>> links;
   CORDON_ASSIGN_OR_RETURN(std::vector<PathRule> rules, Canonicalize(plan.fs, &links));
 
-  {
-    SecretScanner scanner(rules, plan.workspace, plan.unix_sockets);
-    std::vector<std::string> roots = plan.scan_roots;
-    roots.insert(roots.end(), plan.hidden_env_roots.begin(), plan.hidden_env_roots.end());
-    if (geteuid() == 0) roots.push_back("/etc");  // private files, whatever the plan says
-    std::sort(roots.begin(), roots.end());
-    roots.erase(std::unique(roots.begin(), roots.end()), roots.end());
-    for (const std::string& root : roots) {
-      std::string real = RealPath(root);
-      if (real.empty()) continue;
-      SecretScanner::Want want;
-      want.sockets = true;
-      want.env_files = std::find(plan.hidden_env_roots.begin(), plan.hidden_env_roots.end(), root) !=
-                       plan.hidden_env_roots.end();
-      // For a root caller the sandbox runs as the host's uid 0, so file modes stop nothing there.
-      want.private_files = geteuid() == 0 && IsSameOrUnder(real, "/etc");
-      auto depth = plan.scan_depth.find(root);
-      int max_depth = depth == plan.scan_depth.end() || want.private_files ? SecretScanner::kMaxDepth : depth->second;
-      if (!scanner.Scan(real, want, max_depth) && !plan.best_effort) {
-        return MakeError("too many files under " + real + " to search it for .env files and sockets (over " +
-                         std::to_string(SecretScanner::kMaxEntries) +
-                         "): narrow the readable roots, or set filesystem.hide_env_files = false");
-      }
-    }
-    for (PathRule& f : scanner.found()) {
-      if (f.origin.file[0] == '.') layout.hidden_env_files.push_back(f.path);
-      rules.push_back(std::move(f));
-    }
+  CORDON_ASSIGN_OR_RETURN(std::vector<PathRule> hidden, SearchSecrets(plan, rules));
+  for (PathRule& f : hidden) {
+    if (f.origin.file[0] == '.') layout.hidden_env_files.push_back(f.path);
+    rules.push_back(std::move(f));
   }
   // One rule per path; on a tie the strongest (deny > write > read) stays.
   std::sort(rules.begin(), rules.end(), [](const PathRule& a, const PathRule& b) {

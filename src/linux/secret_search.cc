@@ -36,6 +36,8 @@ bool SecretScanner::Walk(const std::string& dir, int depth) {
   if (!visited_.insert(dir).second) return true;
   DIR* d = opendir(dir.c_str());
   if (d == nullptr) return true;
+  struct stat self {};
+  if (fstat(dirfd(d), &self) == 0) dirs_.push_back({dir, self.st_mtim.tv_sec, self.st_mtim.tv_nsec});
   std::vector<std::string> subdirs;
   while (dirent* e = readdir(d)) {
     const char* name = e->d_name;

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "linux/scan_cache.h"
 #include "policy/policy.h"
 #include "policy/paths.h"
 
@@ -38,6 +39,8 @@ class SecretScanner {
     return Walk(root, 0);
   }
   std::vector<policy::PathRule>& found() { return found_; }
+  // Every directory opened, with its modification time when it was read (for ScanCache).
+  const std::vector<DirStamp>& dirs() const { return dirs_; }
 
  private:
   bool Walk(const std::string& dir, int depth);
@@ -54,6 +57,7 @@ class SecretScanner {
   size_t entries_ = 0;
   std::set<std::string> visited_;
   std::vector<policy::PathRule> found_;
+  std::vector<DirStamp> dirs_;
 };
 
 }  // namespace cordon::linux_backend::fs

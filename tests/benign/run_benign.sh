@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2016  # sandbox scripts are single-quoted on purpose
 # Benign workload suite for cordon.
 #
 #   tests/benign/run_benign.sh CORDON
