@@ -213,8 +213,9 @@ canary_snapshot() {
   {
     local planted=(/home/cordon-escape-home-$ID /home/cordon-escape-user-$ID "$OTHER_HOME" "$OPTDIR" "$ROOT_CANARY"
       "$SHM_CANARY" "$TMP_CANARY" "$ETCV"-* "$USRV" /usr/local/cordon-escape-$ID)
-    find "${planted[@]}" -xdev \( -type f -o -type d \) -printf '%m %u %p\n' 2>/dev/null
-    find "${planted[@]}" -xdev -type f -exec sha256sum {} + 2>/dev/null
+    # cordon itself (outside the sandbox) keeps its search cache in ~/.cache/cordon: not a planted file.
+    find "${planted[@]}" -xdev -path '*/.cache/cordon' -prune -o \( -type f -o -type d \) -printf '%m %u %p\n' 2>/dev/null
+    find "${planted[@]}" -xdev -path '*/.cache/cordon' -prune -o -type f -exec sha256sum {} + 2>/dev/null
     stat -c '%a %u %s %n' /etc/hostname /etc/shadow 2>/dev/null
     sha256sum /etc/hostname /proc/sys/kernel/core_pattern /proc/sys/kernel/hostname 2>/dev/null
   } | sort
