@@ -9,8 +9,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 
 #include "backend/backend.h"
@@ -102,12 +104,15 @@ Result<WaitResult> Supervise(int pidfd, int sigfd, double timeout_seconds, Clock
     int wait_ms = -1;
     if (timeout_seconds > 0 && !killed) {
       double left = timeout_seconds - std::chrono::duration<double>(Clock::now() - start).count();
-      wait_ms = left <= 0 ? 0 : static_cast<int>(std::ceil(left * 1000));
+      // poll() takes an int: wait in slices of at most an hour (timeouts may be up to a year).
+      wait_ms = left <= 0 ? 0 : static_cast<int>(std::min(std::ceil(left * 1000), 3600.0 * 1000));
     }
     pollfd fds[2] = {{pidfd, POLLIN, 0}, {sigfd, POLLIN, 0}};
     int n = poll(fds, 2, wait_ms);
     if (n < 0 && errno != EINTR) return ErrnoError("poll");
-    if (n == 0 && !killed) {
+    bool expired = timeout_seconds > 0 &&
+                   std::chrono::duration<double>(Clock::now() - start).count() >= timeout_seconds;
+    if (n == 0 && !killed && expired) {
       r.timed_out = true;
       sys::PidfdSendSignal(pidfd, SIGKILL);
       killed = true;
@@ -243,8 +248,9 @@ class LinuxBackend : public Backend {
     } else if (w.timed_out) {
       out.kind = RunOutcome::Kind::kTimedOut;
       out.exit_code = 124;
-      out.message = "timed out after " + std::to_string(static_cast<long>(plan.limits.timeout_seconds)) +
-                    "s; the sandbox was killed";
+      char secs[32];
+      std::snprintf(secs, sizeof(secs), "%g", plan.limits.timeout_seconds);
+      out.message = std::string("timed out after ") + secs + "s; the sandbox was killed";
     } else if (w.interrupted_by != 0) {
       out.kind = RunOutcome::Kind::kInterrupted;
       out.signal = w.interrupted_by;
