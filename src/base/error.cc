@@ -20,6 +20,7 @@ std::string Error::ToString() const {
       out += ")";
     }
   }
+  if (!hint.empty()) out += "; " + hint;
   return out;
 }
 

@@ -14,8 +14,9 @@ struct Error {
   std::string message;               // what went wrong, e.g. "open /etc/x"
   int err = 0;                       // errno, 0 when not a system error
   std::vector<std::string> context;  // outermost last: "mounting /usr", "building sandbox"
+  std::string hint;                  // what to do about it, printed last
 
-  // One line: "building sandbox: mounting /usr: open /usr: Permission denied (EACCES)".
+  // One line: "building sandbox: mounting /usr: open /usr: Permission denied (EACCES); <hint>".
   std::string ToString() const;
   Error& With(std::string what) & {
     context.push_back(std::move(what));

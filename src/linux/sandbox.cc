@@ -149,9 +149,9 @@ class LinuxBackend : public Backend {
     landlock::Support ll = landlock::Probe();
     if (ll.abi == 0) {
       if (!plan.best_effort) {
-        return Error{"Landlock is not available in this kernel", ll.error,
-                     {"the filesystem rules need two layers; boot with lsm=...,landlock, or set best_effort = true "
-                      "in the policy to run on the mount layer alone"}};
+        return Error{"Landlock is not available in this kernel", ll.error, {},
+                     "the filesystem rules need two layers: boot with lsm=...,landlock, or set best_effort = true "
+                     "in the policy to run on the mount layer alone"};
       }
       degraded_note.degraded = "landlock";
     }
@@ -198,7 +198,7 @@ class LinuxBackend : public Backend {
     long pid = sys::Clone3(&args);
     if (pid < 0) {
       int err = errno;
-      return Error{"cannot create the sandbox's namespaces", err, {userns::WhyUnavailable(err)}};
+      return Error{"cannot create the sandbox's namespaces", err, {}, userns::WhyUnavailable(err)};
     }
     if (pid == 0) RunInit(spec);
     UniqueFd child(pidfd);
