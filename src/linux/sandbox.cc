@@ -145,7 +145,7 @@ class LinuxBackend : public Backend {
  private:
   Result<RunOutcome> RunSandboxed(const plan::LaunchPlan& plan) {
     Clock::time_point start = Clock::now();
-    RunOutcome degraded_note;
+    std::string degraded;  // layers skipped under best_effort
     landlock::Support ll = landlock::Probe();
     if (ll.abi == 0) {
       if (!plan.best_effort) {
@@ -153,7 +153,7 @@ class LinuxBackend : public Backend {
                      "the filesystem rules need two layers: boot with lsm=...,landlock, or set best_effort = true "
                      "in the policy to run on the mount layer alone"};
       }
-      degraded_note.degraded = "landlock";
+      degraded = "landlock";
     }
     // Parent side of every layer: all allocation happens here.
     CORDON_ASSIGN_OR_RETURN(fs::Layout layout, fs::Compile(plan));
@@ -270,7 +270,7 @@ class LinuxBackend : public Backend {
     } else {
       return MakeError("the sandbox's init process exited without the command's status");
     }
-    out.degraded = degraded_note.degraded;
+    out.degraded = degraded;
     out.wall_seconds = std::chrono::duration<double>(Clock::now() - start).count();
     return out;
   }
