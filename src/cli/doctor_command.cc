@@ -23,14 +23,19 @@ Result<int> Doctor() {
     std::printf("landlock:            NO - boot with lsm=...,landlock (policies then need best_effort = true)\n");
   }
   std::printf("seccomp filters:     %s\n", YesNo(k.seccomp_filter));
-  std::printf("cgroup v2:           %s\n", k.cgroup_v2.c_str());
   std::string cg = linux_backend::cgroups::Availability();
-  std::printf("limits enforced by:  %s\n", cg.empty() ? "rlimits only (per process memory; processes per user namespace)"
-                                                       : ("rlimits + " + cg + " (total processes and memory)").c_str());
+  if (cg.empty()) {
+    std::printf("limits enforced by:  rlimits only: no delegated cgroup v2 and no writable cgroup v1 (memory per "
+                "process and by address space; processes per user namespace)\n");
+  } else {
+    std::printf("limits enforced by:  rlimits + %s (total processes and memory)\n", cg.c_str());
+  }
   std::printf("TIOCSTI:             %s; cordon refuses it by seccomp and setsid anyway\n", k.tiocsti.c_str());
   bool ok = k.user_namespaces && k.landlock_abi > 0 && k.seccomp_filter;
-  std::printf("\nprofile read-only:        %s\n", ok ? "namespaces + mounts + landlock + seccomp + rlimits" : "UNAVAILABLE");
-  std::printf("profile workspace-write:  %s\n", ok ? "namespaces + mounts + landlock + seccomp + rlimits" : "UNAVAILABLE");
+  const char* layers = cg.empty() ? "namespaces + mounts + landlock + seccomp + rlimits"
+                                  : "namespaces + mounts + landlock + seccomp + rlimits + cgroups";
+  std::printf("\nprofile read-only:        %s\n", ok ? layers : "UNAVAILABLE");
+  std::printf("profile workspace-write:  %s\n", ok ? layers : "UNAVAILABLE");
   std::printf("profile full:             no sandbox (explicit opt-in only)\n");
   return ok ? 0 : 1;
 }

@@ -172,8 +172,11 @@ Sandbox::~Sandbox() {
 
 std::string Availability() {
   Place p = FindPlace();
+  if (p.v2) return "cgroup v2, delegated: " + p.pids_parent;
+  std::string v2 = MountOf("cgroup2", "").empty() ? "no cgroup v2 mount"
+                                                   : "cgroup v2 does not delegate pids+memory to this caller";
   if (p.pids_parent.empty()) return "";
-  return p.v2 ? "cgroup v2 (delegated): " + p.pids_parent : "cgroup v1 pids + memory: " + p.pids_parent + ", " + p.memory_parent;
+  return "cgroup v1 pids + memory (" + v2 + "): " + p.pids_parent + ", " + p.memory_parent;
 }
 
 }  // namespace cordon::linux_backend::cgroups

@@ -38,7 +38,7 @@ class Sandbox {
   bool v2_ = false;
 };
 
-// What `cordon doctor` prints.
+// Which cgroups a run of this caller gets, for `cordon doctor`; "" when none (rlimits only).
 std::string Availability();
 
 }  // namespace cordon::linux_backend::cgroups

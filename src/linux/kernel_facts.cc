@@ -40,38 +40,6 @@ bool TryNamespaces(int* err) {
   return *err == 0;
 }
 
-// A cgroup v2 subtree cordon may create children in, with the memory and pids controllers enabled.
-std::string CgroupStatus(bool* delegated) {
-  *delegated = false;
-  std::string mount_point;
-  std::ifstream mounts("/proc/self/mounts");
-  std::string dev, dir, type;
-  std::string rest;
-  while (mounts >> dev >> dir >> type && std::getline(mounts, rest)) {
-    if (type == "cgroup2") {
-      mount_point = dir;
-      break;
-    }
-  }
-  if (mount_point.empty()) return "no cgroup v2 mount";
-  std::string own;
-  std::ifstream self("/proc/self/cgroup");
-  std::string line;
-  while (std::getline(self, line)) {
-    if (line.starts_with("0::")) own = line.substr(3);
-  }
-  std::string dir_path = mount_point + own;
-  std::string controllers = ReadFirstLine(dir_path + "/cgroup.controllers");
-  bool has = controllers.find("memory") != std::string::npos && controllers.find("pids") != std::string::npos;
-  if (!has) {
-    return "cgroup v2 at " + mount_point + " offers no memory/pids controllers to " + dir_path +
-           " (hybrid hierarchy or not delegated)";
-  }
-  if (access(dir_path.c_str(), W_OK) != 0) return dir_path + " is not writable (not delegated)";
-  *delegated = true;
-  return "delegated: " + dir_path;
-}
-
 }  // namespace
 
 KernelFacts ProbeKernel() {
@@ -84,7 +52,6 @@ KernelFacts ProbeKernel() {
   f.landlock_abi = landlock::Probe().abi;
   f.seccomp_filter = prctl(PR_GET_SECCOMP, 0, 0, 0, 0) >= 0 &&
                      ReadFirstLine("/proc/sys/kernel/seccomp/actions_avail").find("errno") != std::string::npos;
-  f.cgroup_v2 = CgroupStatus(&f.cgroup_delegated);
   std::string legacy = ReadFirstLine("/proc/sys/dev/tty/legacy_tiocsti");
   if (legacy.empty()) f.tiocsti = "not configurable on this kernel: TIOCSTI works for a terminal's owner";
   else if (legacy == "0") f.tiocsti = "disabled by the kernel (dev.tty.legacy_tiocsti=0)";

@@ -12,8 +12,6 @@ struct KernelFacts {
   std::string user_namespaces_detail;  // why not, and how to fix it
   int landlock_abi = 0;
   bool seccomp_filter = false;
-  std::string cgroup_v2;  // "delegated: PATH", or why not
-  bool cgroup_delegated = false;
   std::string tiocsti;    // "disabled (dev.tty.legacy_tiocsti=0)", "enabled (…)", "not configurable"
   bool running_as_root = false;
 };
