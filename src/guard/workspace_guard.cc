@@ -6,10 +6,8 @@
 
 #include <algorithm>
 #include <array>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <string_view>
 
 namespace cordon::guard {
@@ -19,6 +17,8 @@ constexpr int kMaxDepth = 4;
 constexpr size_t kMaxEntries = 20000;
 constexpr std::array<std::string_view, 12> kSkip = {"node_modules", ".cache", "target", "build", "dist", ".venv",
                                                     "venv", "__pycache__", ".tox", ".mypy_cache", "vendor", ".gradle"};
+// cordon's own configuration names in the workspace.
+constexpr std::array<std::string_view, 2> kOwnConfig = {"/.cordon", "/.cordon.toml"};
 // Files in a git directory that redirect git to other config and hooks.
 constexpr std::array<std::string_view, 3> kRedirects = {"commondir", "config.worktree", "gitdir"};
 // Config keys that make git run a program (matched case-insensitively as "section.key" prefixes).
@@ -155,8 +155,9 @@ WorkspaceGuard::WorkspaceGuard(std::string workspace) : workspace_(std::move(wor
       if (Exists(p)) existing_.insert(p);
     }
   }
-  for (const char* own : {"/.cordon", "/.cordon.toml"}) {
-    if (Exists(workspace_ + own)) existing_.insert(workspace_ + own);
+  for (std::string_view own : kOwnConfig) {
+    std::string p = workspace_ + std::string(own);
+    if (Exists(p)) existing_.insert(p);
   }
 }
 
@@ -177,15 +178,15 @@ std::vector<Repair> WorkspaceGuard::CheckAfterRun() {
       if (Exists(p) && !existing_.count(p)) remove(p, "a planted " + std::string(r) + " would point git at other config and hooks");
     }
     if (was(before_.dirs, dir)) continue;  // its hooks and config were read-only during the run
-    DIR* d = opendir((dir + "/hooks").c_str());
-    while (d != nullptr) {
-      dirent* e = readdir(d);
-      if (e == nullptr) break;
-      std::string_view name = e->d_name;
-      if (name == "." || name == ".." || name.ends_with(".sample")) continue;
-      remove(dir + "/hooks/" + std::string(name), "a hook in a repository the sandbox created would run outside it");
+    std::vector<std::string> hooks;  // read first, removed after: the directory is not changed while read
+    if (DIR* d = opendir((dir + "/hooks").c_str())) {
+      while (dirent* e = readdir(d)) {
+        std::string_view name = e->d_name;
+        if (name != "." && name != ".." && !name.ends_with(".sample")) hooks.push_back(dir + "/hooks/" + std::string(name));
+      }
+      closedir(d);
     }
-    if (d != nullptr) closedir(d);
+    for (const std::string& hook : hooks) remove(hook, "a hook in a repository the sandbox created would run outside it");
     if (RunsCode(dir + "/config")) {
       std::string quarantined = dir + "/config.cordon-quarantined";
       bool ok = rename((dir + "/config").c_str(), quarantined.c_str()) == 0;
@@ -197,8 +198,8 @@ std::vector<Repair> WorkspaceGuard::CheckAfterRun() {
     if (was(before_.files, file) || PointsIntoWorktreeOf(file, before_.dirs)) continue;
     remove(file, "a new .git file would point git at a directory the sandbox prepared");
   }
-  for (const char* own : {"/.cordon", "/.cordon.toml"}) {
-    std::string p = workspace_ + own;
+  for (std::string_view own : kOwnConfig) {
+    std::string p = workspace_ + std::string(own);
     if (Exists(p) && !existing_.count(p)) remove(p, "cordon's own configuration is not the sandbox's to write");
   }
   return done;

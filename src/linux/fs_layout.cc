@@ -9,8 +9,6 @@
 
 #include <algorithm>
 #include <climits>
-#include <cstdlib>
-#include <cstring>
 #include <map>
 #include <set>
 
@@ -303,7 +301,7 @@ Result<Layout> Compile(const plan::LaunchPlan& plan) {
 
   CORDON_ASSIGN_OR_RETURN(std::vector<PathRule> hidden, SearchSecrets(plan, rules));
   for (PathRule& f : hidden) {
-    if (f.origin.file[0] == '.') layout.hidden_env_files.push_back(f.path);
+    if (f.origin.file == kEnvFileReason) layout.hidden_env_files.push_back(f.path);
     rules.push_back(std::move(f));
   }
   // One rule per path; on a tie the strongest (deny > write > read) stays.

@@ -24,7 +24,6 @@ bool IsEnvFileName(const std::string& name) {
          (name.size() > 4 && name.ends_with(".env"));
 }
 
-
 bool SecretScanner::Walk(const std::string& dir, int depth) {
   if (depth > max_depth_) return true;
   if (policy::IsSameOrUnder(dir, workspace_)) return true;
@@ -55,7 +54,7 @@ bool SecretScanner::Walk(const std::string& dir, int depth) {
     if (want_.private_files && (type == DT_REG || type == DT_DIR)) {
       bool world_readable = (st.st_mode & S_IROTH) && (type != DT_DIR || (st.st_mode & S_IXOTH));
       if (!world_readable) {
-        Found(Join(dir, name), "private file in /etc");
+        Found(Join(dir, name), kPrivateFileReason);
         continue;
       }
     }
@@ -65,14 +64,14 @@ bool SecretScanner::Walk(const std::string& dir, int depth) {
                               [&](const char* s) { return std::strcmp(name, s) == 0; });
       if (!skip) subdirs.push_back(Join(dir, name));
     } else if (type == DT_REG && want_.env_files && IsEnvFileName(name)) {
-      Found(Join(dir, name), ".env outside the workspace");
+      Found(Join(dir, name), kEnvFileReason);
     } else if (type == DT_LNK && want_.env_files && IsEnvFileName(name)) {
       std::string target = RealPath(Join(dir, name));  // hide what a .env link points to, whatever its name
-      if (!target.empty()) Found(target, ".env outside the workspace");
+      if (!target.empty()) Found(target, kEnvFileReason);
     } else if (type == DT_SOCK && want_.sockets) {
       std::string full = Join(dir, name);
       if (std::find(allowed_sockets_.begin(), allowed_sockets_.end(), full) == allowed_sockets_.end()) {
-        Found(full, "host unix socket");
+        Found(full, kSocketReason);
       }
     }
   }

@@ -14,6 +14,11 @@ namespace cordon::linux_backend::fs {
 // Files named like dotenv files: ".env", ".env.*", "*.env", ".envrc".
 bool IsEnvFileName(const std::string& name);
 
+// Why a found path is hidden (the origin of its deny rule).
+inline constexpr const char* kEnvFileReason = ".env outside the workspace";
+inline constexpr const char* kSocketReason = "host unix socket";
+inline constexpr const char* kPrivateFileReason = "private file in /etc";
+
 // Finds what must stay hidden inside a visible root, in one walk: dotenv files, host unix sockets not named
 // by the policy, and (for a root caller, under /etc) entries only their owner or group may read, which the
 // sandbox would otherwise read as the host's uid 0. Never follows symlinks; skips the workspace, /proc,
