@@ -35,7 +35,7 @@ struct LaunchPlan {
   std::map<std::string, int> scan_depth;         // a shallower search for some roots (/usr/local)
   std::vector<std::string> hidden_env_roots;     // the scan roots whose .env files are hidden
   policy::Limits limits;
-  policy::NetworkMode network = policy::NetworkMode::kNone;
+  policy::Network network;                       // mode, and in allowlist mode the proxy's rules
   bool unrestricted = false;
   bool best_effort = false;
   std::string workspace;

@@ -5,6 +5,24 @@
 #include "plan/launch_plan.h"
 
 namespace cordon::plan {
+namespace {
+
+nlohmann::ordered_json PatternsJson(const std::vector<policy::EndpointPattern>& patterns) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  for (const policy::EndpointPattern& p : patterns) out.push_back({{"pattern", p.text}, {"origin", p.origin.ToString()}});
+  return out;
+}
+
+nlohmann::ordered_json NetworkJson(const policy::Network& net) {
+  nlohmann::ordered_json hosts = nlohmann::ordered_json::object();
+  for (const auto& [name, addr] : net.hosts) hosts[name] = addr.ToString();
+  return {{"mode", policy::NetworkModeName(net.mode)},
+          {"allow", PatternsJson(net.allow)},
+          {"deny", PatternsJson(net.deny)},
+          {"hosts", hosts}};
+}
+
+}  // namespace
 
 std::string ToJson(const LaunchPlan& plan) {
   nlohmann::ordered_json j;
@@ -14,7 +32,7 @@ std::string ToJson(const LaunchPlan& plan) {
   j["workspace"] = plan.workspace;
   j["home"] = plan.home;
   j["cwd"] = plan.cwd;
-  j["network"] = policy::NetworkModeName(plan.network);
+  j["network"] = NetworkJson(plan.network);
   nlohmann::ordered_json fs = nlohmann::ordered_json::array();
   for (const policy::PathRule& r : plan.fs) {
     fs.push_back({{"path", r.path}, {"access", policy::AccessName(r.access)}, {"origin", r.origin.ToString()}});

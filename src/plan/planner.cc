@@ -36,6 +36,18 @@ bool IsSystemPath(const std::string& p) {
   return false;
 }
 
+std::string DescribeNetwork(const policy::Network& net) {
+  std::string out = "network: " + std::string(policy::NetworkModeName(net.mode)) + "\n";
+  for (const auto* list : {&net.allow, &net.deny}) {
+    const char* verb = list == &net.allow ? "allow" : "deny ";
+    for (const policy::EndpointPattern& p : *list) {
+      out += "  " + std::string(verb) + " " + p.text + "    # " + p.origin.ToString() + "\n";
+    }
+  }
+  for (const auto& [name, addr] : net.hosts) out += "  host  " + name + " = " + addr.ToString() + "\n";
+  return out;
+}
+
 }  // namespace
 
 Result<LaunchPlan> MakePlan(const policy::Policy& pol, const Facts& facts, std::vector<std::string> argv) {
@@ -168,7 +180,7 @@ std::string Describe(const LaunchPlan& plan) {
   }
   out += "workspace: " + plan.workspace + "\n";
   out += "home: " + plan.home + "\n";
-  out += "network: " + std::string(policy::NetworkModeName(plan.network)) + "\n";
+  out += DescribeNetwork(plan.network);
   out += "filesystem (most specific path wins; not listed = not visible):\n";
   for (const PathRule& r : plan.fs) {
     out += "  " + std::string(policy::AccessName(r.access)) + std::string(6 - std::string(policy::AccessName(r.access)).size(), ' ') +

@@ -16,10 +16,13 @@ const char* AccessName(Access a) {
 const char* NetworkModeName(NetworkMode m) {
   switch (m) {
     case NetworkMode::kNone: return "none";
+    case NetworkMode::kAllowlist: return "allowlist";
     case NetworkMode::kFull: return "full";
   }
   return "?";
 }
+
+NetRules Network::Rules() const { return NetRules(allow, deny, hosts); }
 
 std::string Origin::ToString() const {
   if (line == 0) return file;

@@ -8,6 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "policy/net_rules.h"
+#include "policy/origin.h"
+
 namespace cordon::policy {
 
 inline constexpr int kSchemaVersion = 1;
@@ -16,15 +19,9 @@ inline constexpr int kSchemaVersion = 1;
 enum class Access { kRead, kWrite, kDeny };
 const char* AccessName(Access a);
 
-enum class NetworkMode { kNone, kFull };
+// none: no network at all (loopback only); allowlist: only through cordon's filtering proxy; full: the host's.
+enum class NetworkMode { kNone, kAllowlist, kFull };
 const char* NetworkModeName(NetworkMode m);
-
-// Where a rule came from, so errors and `policy show` can name it ("profile workspace-write", "p.toml:7").
-struct Origin {
-  std::string file;  // profile name or policy file path
-  int line = 0;      // 0 for built-in rules
-  std::string ToString() const;
-};
 
 // A path as written in a policy: absolute, "~", "~/x", "{workspace}" or "{workspace}/x".
 struct PathEntry {
@@ -55,6 +52,15 @@ struct Filesystem {
   bool hide_env_files = true;           // .env files outside the workspace are unreadable
 };
 
+// The [network] section. allow/deny/hosts mean something only in allowlist mode (the loader refuses them
+// otherwise). Patterns keep their origin so a decision can name the line that made it.
+struct Network {
+  NetworkMode mode = NetworkMode::kNone;
+  std::vector<EndpointPattern> allow, deny;
+  std::map<std::string, IpAddress> hosts;  // canonical name -> address, consulted before DNS
+  NetRules Rules() const;
+};
+
 struct Policy {
   std::string name;           // profile name, or the policy file it was loaded from
   bool unrestricted = false;  // the `full` profile: no sandbox at all
@@ -62,7 +68,7 @@ struct Policy {
   Filesystem fs;
   Environment env;
   Limits limits;
-  NetworkMode network = NetworkMode::kNone;
+  Network network;
 };
 
 // A resolved rule: an absolute, lexically normal path.

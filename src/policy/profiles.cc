@@ -98,7 +98,7 @@ Result<Policy> BuiltinProfile(std::string_view name) {
     Policy p;
     p.name = "full";
     p.unrestricted = true;
-    p.network = NetworkMode::kFull;
+    p.network.mode = NetworkMode::kFull;
     p.fs.hide_env_files = false;
     return p;
   }

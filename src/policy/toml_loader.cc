@@ -4,10 +4,13 @@
 #include <cctype>
 #include <cmath>
 #include <fstream>
+#include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <toml.hpp>
 
+#include "policy/net_rules.h"
 #include "policy/paths.h"
 #include "policy/profiles.h"
 #include "policy/toml_shape.h"
@@ -37,7 +40,7 @@ class Loader {
     if (auto it = top.find("filesystem"); it != top.end()) ReadFilesystem(it->second, p.fs);
     if (auto it = top.find("environment"); it != top.end()) ReadEnvironment(it->second, p.env);
     if (auto it = top.find("limits"); it != top.end()) ReadLimits(it->second, p.limits);
-    if (auto it = top.find("network"); it != top.end()) ReadNetwork(it->second, p);
+    if (auto it = top.find("network"); it != top.end()) ReadNetwork(it->second, p.network);
     p.name = name_;
     CheckContradictions(p);
     if (!problems_.empty()) {
@@ -234,16 +237,109 @@ class Loader {
     }
   }
 
-  void ReadNetwork(const toml::value& v, Policy& p) {
+  // [network]: mode, allow, deny, hosts. A file that extends a profile keeps the profile's network unless it
+  // sets its own: mode replaces, lists and hosts add to what the profile has (profiles have none).
+  void ReadNetwork(const toml::value& v, Network& net) {
     if (!v.is_table()) return Problem(v, "`network` must be a table");
-    CheckKeys(v, {"mode"}, "network");
+    CheckKeys(v, {"mode", "allow", "deny", "hosts"}, "network");
     const auto& t = v.as_table();
-    auto it = t.find("mode");
-    if (it == t.end()) return;
-    std::string mode = it->second.is_string() ? it->second.as_string().str : "";
-    if (mode == "none") p.network = NetworkMode::kNone;
-    else if (mode == "full") p.network = NetworkMode::kFull;
-    else Problem(it->second, "`network.mode` must be \"none\" or \"full\"");
+    bool mode_ok = true;
+    if (auto it = t.find("mode"); it != t.end()) {
+      std::string mode = it->second.is_string() ? it->second.as_string().str : "";
+      if (mode == "none") net.mode = NetworkMode::kNone;
+      else if (mode == "allowlist") net.mode = NetworkMode::kAllowlist;
+      else if (mode == "full") net.mode = NetworkMode::kFull;
+      else mode_ok = false;
+      if (!mode_ok) Problem(it->second, "`network.mode` must be \"none\", \"allowlist\" or \"full\"");
+    }
+    if (auto it = t.find("allow"); it != t.end()) ReadPatterns(it->second, "network.allow", net.allow);
+    if (auto it = t.find("deny"); it != t.end()) ReadPatterns(it->second, "network.deny", net.deny);
+    if (auto it = t.find("hosts"); it != t.end()) ReadHosts(it->second, net.hosts);
+    if (mode_ok && net.mode != NetworkMode::kAllowlist) {
+      // Rules the proxy would enforce mean nothing without it: an error, not a silently ignored allow list.
+      for (const char* key : {"allow", "deny", "hosts"}) {
+        if (auto it = t.find(key); it != t.end()) {
+          Problem(it->second, std::string("`network.") + key + "` needs mode = \"allowlist\" (mode is \"" +
+                                  NetworkModeName(net.mode) + "\")");
+        }
+      }
+    }
+    CheckNetworkContradictions(net);
+  }
+
+  void ReadPatterns(const toml::value& v, const std::string& key, std::vector<EndpointPattern>& out) {
+    if (!v.is_array()) return Problem(v, "`" + key + "` must be an array of \"host:port\" strings");
+    for (const toml::value& e : v.as_array()) {
+      const int line = static_cast<int>(e.location().line());
+      if (!e.is_string()) {
+        Problem(line, "`" + key + "` entries must be \"host:port\" strings");
+        continue;
+      }
+      Result<EndpointPattern> p = ParseEndpointPattern(e.as_string().str);
+      if (!p.ok()) {
+        Problem(line, "`" + key + "`: " + p.error().message);
+        continue;
+      }
+      p->origin = {name_, line};
+      auto same = std::find_if(out.begin(), out.end(), [&](const EndpointPattern& o) {
+        return o.CanonicalText() == p->CanonicalText();
+      });
+      if (same != out.end()) {
+        Problem(line, "`" + key + "` lists \"" + p->text + "\" twice (first at line " +
+                          std::to_string(same->origin.line) + ")");
+        continue;
+      }
+      out.push_back(std::move(p).value());
+    }
+  }
+
+  void ReadHosts(const toml::value& v, std::map<std::string, IpAddress>& hosts) {
+    if (!v.is_table()) return Problem(v, "`network.hosts` must be a table of \"name\" = \"address\"");
+    // In file order, so that problems come out top to bottom (the table itself is unordered).
+    std::vector<std::pair<std::string, const toml::value*>> entries;
+    for (const auto& [key, val] : v.as_table()) entries.emplace_back(key, &val);
+    std::sort(entries.begin(), entries.end(),
+              [](const auto& a, const auto& b) { return a.second->location().line() < b.second->location().line(); });
+    std::map<std::string, std::string> spelled;  // canonical -> as written, to name a duplicate
+    for (const auto& [key, value] : entries) {
+      const toml::value& val = *value;
+      std::optional<std::string> name = CanonicalHostName(key);
+      if (!name) {
+        Problem(val, "`network.hosts` key \"" + key + "\" is not a valid host name");
+        continue;
+      }
+      std::optional<IpAddress> addr = val.is_string() ? ParseIpLiteral(val.as_string().str) : std::nullopt;
+      if (!addr) {
+        Problem(val, "`network.hosts` value for \"" + key + "\" must be an IP address string, as \"10.0.0.5\"");
+        continue;
+      }
+      auto [it, inserted] = spelled.emplace(*name, key);
+      if (!inserted) {
+        Problem(val, "`network.hosts` names " + *name + " twice (\"" + it->second + "\" and \"" + key + "\")");
+        continue;
+      }
+      hosts[*name] = *addr;
+    }
+  }
+
+  // An allow entry that a deny entry of this file fully covers can never match: the same pattern in both lists,
+  // or a deny that is wider ("*.example.org:*" over "api.example.org:443").
+  void CheckNetworkContradictions(const Network& net) {
+    auto own = [&](const EndpointPattern& e) { return e.origin.file == name_; };
+    for (const EndpointPattern& a : net.allow) {
+      if (!own(a)) continue;
+      for (const EndpointPattern& d : net.deny) {
+        if (!own(d) || !d.Covers(a)) continue;
+        const std::string deny_line = " (line " + std::to_string(d.origin.line) + ")";
+        if (d.CanonicalText() == a.CanonicalText()) {
+          Problem(a.origin.line, "contradictory network rules: \"" + a.text + "\" is both allowed and denied" + deny_line);
+        } else {
+          Problem(a.origin.line, "contradictory network rules: allow \"" + a.text + "\" can never match, deny \"" +
+                                     d.text + "\"" + deny_line + " covers it");
+        }
+        break;
+      }
+    }
   }
 
   // The same path both granted and denied in this file is a contradiction worth a word.

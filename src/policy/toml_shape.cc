@@ -8,8 +8,8 @@ namespace cordon::policy {
 namespace {
 
 constexpr int kMaxNesting = 16;
-constexpr std::array<std::string_view, 5> kSections = {"filesystem", "environment", "environment.set", "limits",
-                                                       "network"};
+constexpr std::array<std::string_view, 6> kSections = {"filesystem", "environment", "environment.set", "limits",
+                                                       "network", "network.hosts"};
 
 // Length of the UTF-8 sequence at `i`, or 0 when it is not valid (overlong, surrogate, > U+10FFFF, truncated).
 size_t Utf8Length(std::string_view s, size_t i) {
@@ -136,7 +136,7 @@ class Shape {
     for (std::string_view s : kSections) known = known || s == section;
     if (!known) {
       return Fail(start, "unknown section [" + std::string(section) +
-                             "] (known: filesystem, environment, environment.set, limits, network)");
+                             "] (known: filesystem, environment, environment.set, limits, network, network.hosts)");
     }
     i_ = end;
     return {};

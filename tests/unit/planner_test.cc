@@ -62,7 +62,7 @@ TEST(Planner, DefaultProfileAccess) {
   EXPECT_FALSE(p.unrestricted);
   EXPECT_EQ(p.workspace, "/home/u/proj");
   EXPECT_EQ(p.home, "/home/u");
-  EXPECT_EQ(p.network, policy::NetworkMode::kNone);
+  EXPECT_EQ(p.network.mode, policy::NetworkMode::kNone);
 
   EXPECT_EQ(At(p, "/home/u/proj"), Access::kWrite);
   EXPECT_EQ(At(p, "/home/u/proj/src/main.cc"), Access::kWrite);
@@ -231,7 +231,7 @@ TEST(Planner, OtherLimitsAndFlagsCarriedOver) {
   EXPECT_EQ(p.limits.processes, 7u);
   EXPECT_EQ(p.limits.timeout_seconds, 3.0);
   EXPECT_TRUE(p.best_effort);
-  EXPECT_EQ(p.network, policy::NetworkMode::kFull);
+  EXPECT_EQ(p.network.mode, policy::NetworkMode::kFull);
   EXPECT_EQ(p.profile, "p.toml");
 }
 
@@ -332,6 +332,39 @@ TEST(Planner, DescribeListsRulesAndOrigins) {
   EXPECT_THAT(d, HasSubstr("/home/u/.ssh"));
   EXPECT_THAT(d, HasSubstr("workspace: /home/u/proj"));
   EXPECT_THAT(d, Not(HasSubstr("ghp_")));  // never values
+}
+
+TEST(Planner, NetworkSectionCarriedAndPrinted) {
+  policy::Policy pol = FromToml(
+      "version = 1\nextends = \"workspace-write\"\n[network]\nmode = \"allowlist\"\n"
+      "allow = [\"GitHub.com:443\", \"*.example.org:*\"]\ndeny = [\"secret.example.org:*\"]\n"
+      "hosts = { \"mirror.test\" = \"127.1\" }\n");
+  LaunchPlan p = MustPlan(pol, DefaultFacts());
+  EXPECT_EQ(p.network.mode, policy::NetworkMode::kAllowlist);
+  ASSERT_EQ(p.network.allow.size(), 2u);
+  ASSERT_EQ(p.network.deny.size(), 1u);
+  EXPECT_TRUE(p.network.Rules().DecideName("api.example.org", 8080).allowed);
+
+  std::string d = Describe(p);
+  EXPECT_THAT(d, HasSubstr("network: allowlist\n"));
+  EXPECT_THAT(d, HasSubstr("allow GitHub.com:443    # p.toml:5"));
+  EXPECT_THAT(d, HasSubstr("allow *.example.org:*    # p.toml:5"));
+  EXPECT_THAT(d, HasSubstr("deny  secret.example.org:*    # p.toml:6"));
+  EXPECT_THAT(d, HasSubstr("host  mirror.test = 127.0.0.1"));
+
+  std::string j = ToJson(p);
+  EXPECT_THAT(j, HasSubstr("\"mode\": \"allowlist\""));
+  EXPECT_THAT(j, HasSubstr("\"pattern\": \"GitHub.com:443\""));
+  EXPECT_THAT(j, HasSubstr("\"origin\": \"p.toml:5\""));
+  EXPECT_THAT(j, HasSubstr("\"pattern\": \"secret.example.org:*\""));
+  EXPECT_THAT(j, HasSubstr("\"mirror.test\": \"127.0.0.1\""));
+}
+
+TEST(Planner, NetworkNonePrintsOnlyTheMode) {
+  LaunchPlan p = MustPlan(Profile(policy::kDefaultProfile), DefaultFacts());
+  EXPECT_THAT(Describe(p), HasSubstr("network: none\nfilesystem"));
+  EXPECT_THAT(ToJson(p), HasSubstr("\"network\": {\n    \"mode\": \"none\",\n    \"allow\": [],\n    \"deny\": [],\n"
+                                   "    \"hosts\": {}\n  }"));
 }
 
 }  // namespace

@@ -122,6 +122,7 @@ TEST(Precedence, AccessAndNetworkNames) {
   EXPECT_STREQ(AccessName(Access::kWrite), "write");
   EXPECT_STREQ(AccessName(Access::kDeny), "deny");
   EXPECT_STREQ(NetworkModeName(NetworkMode::kNone), "none");
+  EXPECT_STREQ(NetworkModeName(NetworkMode::kAllowlist), "allowlist");
   EXPECT_STREQ(NetworkModeName(NetworkMode::kFull), "full");
   EXPECT_EQ((Origin{"p.toml", 7}.ToString()), "p.toml:7");
   EXPECT_EQ((Origin{"profile workspace-write", 0}.ToString()), "profile workspace-write");

@@ -76,7 +76,7 @@ TEST(Profiles, DefaultDenyListEntriesAreWellFormed) {
 TEST(Profiles, WorkspaceWrite) {
   Policy p = MustLoad("workspace-write");
   EXPECT_FALSE(p.unrestricted);
-  EXPECT_EQ(p.network, NetworkMode::kNone);
+  EXPECT_EQ(p.network.mode, NetworkMode::kNone);
   EXPECT_TRUE(p.fs.hide_env_files);
   EXPECT_TRUE(HasPath(p.fs.write, "{workspace}"));
   EXPECT_EQ(p.fs.write.size(), 1u);
@@ -106,7 +106,7 @@ TEST(Profiles, WorkspaceWrite) {
 TEST(Profiles, ReadOnly) {
   Policy p = MustLoad("read-only");
   EXPECT_FALSE(p.unrestricted);
-  EXPECT_EQ(p.network, NetworkMode::kNone);
+  EXPECT_EQ(p.network.mode, NetworkMode::kNone);
   EXPECT_TRUE(p.fs.write.empty());
   EXPECT_TRUE(HasPath(p.fs.read, "{workspace}"));
   EXPECT_TRUE(HasPath(p.fs.read, "/usr"));
@@ -116,7 +116,7 @@ TEST(Profiles, ReadOnly) {
 TEST(Profiles, FullIsUnrestricted) {
   Policy p = MustLoad("full");
   EXPECT_TRUE(p.unrestricted);
-  EXPECT_EQ(p.network, NetworkMode::kFull);
+  EXPECT_EQ(p.network.mode, NetworkMode::kFull);
   EXPECT_FALSE(p.fs.hide_env_files);
   EXPECT_TRUE(p.fs.deny_read.empty());
 }

@@ -82,7 +82,7 @@ TEST(TomlLoader, ValidPolicyWithEverySection) {
   EXPECT_FALSE(p.unrestricted);
   EXPECT_TRUE(p.best_effort);
   EXPECT_FALSE(p.fs.hide_env_files);
-  EXPECT_EQ(p.network, NetworkMode::kFull);
+  EXPECT_EQ(p.network.mode, NetworkMode::kFull);
 
   // Merged onto workspace-write: the profile's rules are still there.
   EXPECT_TRUE(HasPath(p.fs.read, "/usr"));
@@ -126,7 +126,7 @@ TEST(TomlLoader, MinimalPolicyWithoutExtendsKeepsDefaultDenyList) {
   Result<Policy> r = Load("version = 1\n[filesystem]\nread = [\"/srv\"]\n");
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_FALSE(r->unrestricted);
-  EXPECT_EQ(r->network, NetworkMode::kNone);
+  EXPECT_EQ(r->network.mode, NetworkMode::kNone);
   EXPECT_TRUE(r->fs.hide_env_files);
   ASSERT_EQ(r->fs.read.size(), 1u);  // nothing from a profile
   EXPECT_EQ(r->fs.read[0].path, "/srv");
@@ -157,7 +157,7 @@ TEST(TomlLoader, TrailingSlashIsStripped) {
 TEST(TomlLoader, NetworkNone) {
   Result<Policy> r = Load("version = 1\n[network]\nmode = \"none\"\n");
   ASSERT_TRUE(r.ok()) << r.error().message;
-  EXPECT_EQ(r->network, NetworkMode::kNone);
+  EXPECT_EQ(r->network.mode, NetworkMode::kNone);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -219,9 +219,10 @@ TEST(TomlLoader, UnknownKeyInLimits) {
 }
 
 TEST(TomlLoader, UnknownKeyInNetwork) {
-  std::string e = ErrorOf("version = 1\n[network]\nmode = \"none\"\nallow = [\"example.com\"]\n");
+  std::string e = ErrorOf("version = 1\n[network]\nmode = \"allowlist\"\nallowed = [\"example.com:443\"]\n");
   EXPECT_THAT(e, HasSubstr("p.toml:4:"));
-  EXPECT_THAT(e, HasSubstr("network.allow"));
+  EXPECT_THAT(e, HasSubstr("network.allowed"));
+  EXPECT_THAT(e, HasSubstr("known: mode, allow, deny, hosts"));
 }
 
 TEST(TomlLoader, UnknownKeyNamesKnownKeys) {
@@ -382,6 +383,235 @@ TEST(TomlLoader, ProfileEntriesAreNotContradictions) {
   // The file grants what the profile denies: a deliberate override, not a contradiction within the file.
   Result<Policy> r = Load("version = 1\nextends = \"workspace-write\"\n[filesystem]\nread = [\"~/.ssh\"]\n");
   EXPECT_TRUE(r.ok()) << r.error().message;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// [network]: allowlist mode
+
+const EndpointPattern* FindPattern(const std::vector<EndpointPattern>& v, const std::string& text) {
+  for (const EndpointPattern& e : v) {
+    if (e.text == text) return &e;
+  }
+  return nullptr;
+}
+
+constexpr const char* kAllowlist = R"(version = 1
+extends = "workspace-write"
+
+[network]
+mode = "allowlist"
+allow = [
+  "GitHub.com:443",
+  "*.example.org:443",
+  "10.1.2.3:8080",
+  "[2001:db8::1]:8000-8100",
+  "mirror.internal:*",
+]
+deny = ["secret.example.org:*"]
+hosts = { "Mirror.Internal." = "127.0.0.1", "v6.internal" = "::1" }
+)";
+
+TEST(TomlLoaderNetwork, AllowlistPolicy) {
+  Result<Policy> r = Load(kAllowlist);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  const Network& net = r->network;
+  EXPECT_EQ(net.mode, NetworkMode::kAllowlist);
+  ASSERT_EQ(net.allow.size(), 5u);
+  ASSERT_EQ(net.deny.size(), 1u);
+  const EndpointPattern* gh = FindPattern(net.allow, "GitHub.com:443");
+  ASSERT_NE(gh, nullptr);
+  EXPECT_EQ(gh->name, "github.com");
+  EXPECT_EQ(gh->origin.file, "p.toml");
+  EXPECT_EQ(gh->origin.line, 7);
+  const EndpointPattern* range = FindPattern(net.allow, "[2001:db8::1]:8000-8100");
+  ASSERT_NE(range, nullptr);
+  EXPECT_EQ(range->kind, EndpointPattern::Kind::kAddress);
+  EXPECT_EQ(range->port_lo, 8000);
+  EXPECT_EQ(range->port_hi, 8100);
+  EXPECT_EQ(range->origin.line, 10);
+  EXPECT_EQ(net.deny[0].origin.line, 13);
+  ASSERT_EQ(net.hosts.size(), 2u);
+  EXPECT_EQ(net.hosts.at("mirror.internal"), ParseIpLiteral("127.0.0.1"));
+  EXPECT_EQ(net.hosts.at("v6.internal"), ParseIpLiteral("::1"));
+
+  // The section in decision-ready form.
+  NetRules rules = net.Rules();
+  EXPECT_TRUE(rules.DecideName("github.com", 443).allowed);
+  EXPECT_TRUE(rules.DecideName("api.example.org", 443).allowed);
+  EXPECT_FALSE(rules.DecideName("secret.example.org", 443).allowed);
+  EXPECT_FALSE(rules.DecideName("github.com", 22).allowed);
+  EXPECT_TRUE(rules.DecideAddress("mirror.internal", 8080, *ParseIpLiteral("127.0.0.1")).allowed);
+  EXPECT_FALSE(rules.DecideAddress("github.com", 443, *ParseIpLiteral("127.0.0.1")).allowed);
+  // The profile's filesystem rules are still there.
+  EXPECT_TRUE(HasPath(r->fs.write, "{workspace}"));
+}
+
+TEST(TomlLoaderNetwork, HostsAsASection) {
+  Result<Policy> r = Load(
+      "version = 1\n[network]\nmode = \"allowlist\"\nallow = [\"mirror.test:80\"]\n"
+      "[network.hosts]\n\"mirror.test\" = \"2130706433\"\n\"BÜCHER.test\" = \"::ffff:10.0.0.1\"\n");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->network.hosts.at("mirror.test"), ParseIpLiteral("127.0.0.1"));
+  EXPECT_EQ(r->network.hosts.at("xn--bcher-kva.test"), ParseIpLiteral("10.0.0.1"));
+}
+
+TEST(TomlLoaderNetwork, AllowlistWithNothingAllowedIsValid) {
+  // Everything refused (the CLI's --allow-host may add entries); the proxy still runs.
+  Result<Policy> r = Load("version = 1\n[network]\nmode = \"allowlist\"\n");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->network.mode, NetworkMode::kAllowlist);
+  EXPECT_TRUE(r->network.allow.empty());
+}
+
+TEST(TomlLoaderNetwork, ExtendsKeepsTheProfilesNetworkUnlessSet) {
+  Result<Policy> kept = Load("version = 1\nextends = \"read-only\"\n[limits]\nprocesses = 5\n");
+  ASSERT_TRUE(kept.ok()) << kept.error().message;
+  EXPECT_EQ(kept->network.mode, NetworkMode::kNone);
+  EXPECT_TRUE(kept->network.allow.empty());
+  EXPECT_TRUE(kept->network.hosts.empty());
+  Result<Policy> set = Load("version = 1\nextends = \"read-only\"\n[network]\nmode = \"allowlist\"\n"
+                            "allow = [\"a.example:443\"]\n");
+  ASSERT_TRUE(set.ok()) << set.error().message;
+  EXPECT_EQ(set->network.mode, NetworkMode::kAllowlist);
+  ASSERT_EQ(set->network.allow.size(), 1u);
+}
+
+TEST(TomlLoaderNetwork, BadPatternsWithTheirLines) {
+  std::string e = ErrorOf(
+      "version = 1\n"                        // 1
+      "[network]\n"                          // 2
+      "mode = \"allowlist\"\n"               // 3
+      "allow = [\n"                          // 4
+      "  \"github.com\",\n"                  // 5 missing port
+      "  \"github.com:70000\",\n"            // 6 out of range
+      "  \"host.example:8100-8000\",\n"      // 7 reversed range
+      "  \"exa mple.com:443\",\n"            // 8 bad host
+      "  \"*.com:443\",\n"                   // 9 too broad
+      "  \"*:443\",\n"                       // 10 too broad
+      "  \"a.*.example.org:443\",\n"         // 11 wildcard inside
+      "  443,\n"                             // 12 not a string
+      "  \"ok.example:443\",\n"              // 13 fine
+      "]\n"                                  // 14
+      "deny = [\"::1:80\"]\n");              // 15 IPv6 without brackets
+  EXPECT_EQ(CountLines(e), 9) << e;
+  EXPECT_THAT(e, HasSubstr("p.toml:5: `network.allow`: missing port in \"github.com\": write github.com:443"));
+  EXPECT_THAT(e, HasSubstr("github.com:*"));
+  EXPECT_THAT(e, HasSubstr("p.toml:6: `network.allow`: port 70000 out of range 1-65535"));
+  EXPECT_THAT(e, HasSubstr("p.toml:7: `network.allow`: port range 8100-8000"));
+  EXPECT_THAT(e, HasSubstr("p.toml:8: `network.allow`: bad host pattern \"exa mple.com:443\""));
+  EXPECT_THAT(e, HasSubstr("p.toml:9: `network.allow`: \"*.com:443\" is too broad"));
+  EXPECT_THAT(e, HasSubstr("p.toml:10: `network.allow`: \"*:443\" is too broad"));
+  EXPECT_THAT(e, HasSubstr("p.toml:11: `network.allow`: bad host pattern"));
+  EXPECT_THAT(e, HasSubstr("p.toml:12: `network.allow` entries must be \"host:port\" strings"));
+  EXPECT_THAT(e, HasSubstr("p.toml:15: `network.deny`: bad host pattern \"::1:80\""));
+  EXPECT_THAT(e, Not(HasSubstr("p.toml:13")));
+}
+
+TEST(TomlLoaderNetwork, ListsMustBeArrays) {
+  EXPECT_THAT(ErrorOf("version = 1\n[network]\nmode = \"allowlist\"\nallow = \"github.com:443\"\n"),
+              HasSubstr("p.toml:4: `network.allow` must be an array"));
+  EXPECT_THAT(ErrorOf("version = 1\n[network]\nmode = \"allowlist\"\ndeny = { a = 1 }\n"),
+              HasSubstr("p.toml:4: `network.deny` must be an array"));
+  EXPECT_THAT(ErrorOf("version = 1\n[network]\nmode = \"allowlist\"\nhosts = [\"a=1.2.3.4\"]\n"),
+              HasSubstr("p.toml:4: `network.hosts` must be a table"));
+}
+
+TEST(TomlLoaderNetwork, BadHostsEntries) {
+  std::string e = ErrorOf(
+      "version = 1\n"                        // 1
+      "[network]\n"                          // 2
+      "mode = \"allowlist\"\n"               // 3
+      "[network.hosts]\n"                    // 4
+      "\"a.test\" = \"not-an-ip\"\n"         // 5
+      "\"b.test\" = 3\n"                     // 6
+      "\"bad name\" = \"1.2.3.4\"\n"         // 7
+      "\"*.test\" = \"1.2.3.4\"\n"           // 8
+      "\"127.0.0.1\" = \"1.2.3.4\"\n"        // 9 an IP literal is not a name
+      "\"c.test\" = \"10.0.0.0/8\"\n"        // 10
+      "\"ok.test\" = \"10.0.0.1\"\n");       // 11
+  EXPECT_EQ(CountLines(e), 6) << e;
+  EXPECT_THAT(e, HasSubstr("p.toml:5: `network.hosts` value for \"a.test\" must be an IP address"));
+  EXPECT_THAT(e, HasSubstr("p.toml:6: `network.hosts` value for \"b.test\" must be an IP address"));
+  EXPECT_THAT(e, HasSubstr("p.toml:7: `network.hosts` key \"bad name\" is not a valid host name"));
+  EXPECT_THAT(e, HasSubstr("p.toml:8: `network.hosts` key \"*.test\""));
+  EXPECT_THAT(e, HasSubstr("p.toml:9: `network.hosts` key \"127.0.0.1\""));
+  EXPECT_THAT(e, HasSubstr("p.toml:10: `network.hosts` value for \"c.test\""));
+}
+
+TEST(TomlLoaderNetwork, RulesNeedAllowlistMode) {
+  std::string none = ErrorOf("version = 1\n[network]\nmode = \"none\"\nallow = [\"github.com:443\"]\n");
+  EXPECT_THAT(none, HasSubstr("p.toml:4: `network.allow` needs mode = \"allowlist\" (mode is \"none\")"));
+  EXPECT_EQ(CountLines(none), 1) << none;
+  // No mode at all: the profile's (none).
+  std::string inherited = ErrorOf("version = 1\nextends = \"workspace-write\"\n[network]\nallow = [\"a.b:1\"]\n");
+  EXPECT_THAT(inherited, HasSubstr("p.toml:4: `network.allow` needs mode = \"allowlist\" (mode is \"none\")"));
+  std::string full = ErrorOf("version = 1\n[network]\nmode = \"full\"\n[network.hosts]\n\"a.test\" = \"10.0.0.1\"\n");
+  EXPECT_THAT(full, HasSubstr("p.toml:4: `network.hosts` needs mode = \"allowlist\" (mode is \"full\")"));
+  std::string deny = ErrorOf("version = 1\n[network]\nmode = \"full\"\ndeny = [\"a.test:1\"]\n");
+  EXPECT_THAT(deny, HasSubstr("p.toml:4: `network.deny` needs mode = \"allowlist\" (mode is \"full\")"));
+  // A misspelt mode is one problem, not also a complaint about the lists.
+  std::string typo = ErrorOf("version = 1\n[network]\nmode = \"allowlst\"\nallow = [\"a.test:1\"]\n");
+  EXPECT_THAT(typo, HasSubstr("p.toml:3: `network.mode` must be \"none\", \"allowlist\" or \"full\""));
+  EXPECT_EQ(CountLines(typo), 1) << typo;
+}
+
+TEST(TomlLoaderNetwork, SamePatternAllowedAndDenied) {
+  std::string e = ErrorOf(
+      "version = 1\n[network]\nmode = \"allowlist\"\nallow = [\"GitHub.com:443\"]\ndeny = [\"github.com.:443\"]\n");
+  EXPECT_THAT(e, HasSubstr("p.toml:4: contradictory network rules: \"GitHub.com:443\" is both allowed and denied "
+                           "(line 5)"));
+  EXPECT_EQ(CountLines(e), 1) << e;
+  EXPECT_THAT(ErrorOf("version = 1\n[network]\nmode = \"allowlist\"\nallow = [\"127.0.0.1:80\"]\n"
+                      "deny = [\"2130706433:80\"]\n"),
+              HasSubstr("contradictory"));
+}
+
+TEST(TomlLoaderNetwork, DenyThatCoversAnAllowEntry) {
+  std::string e = ErrorOf(
+      "version = 1\n[network]\nmode = \"allowlist\"\n"
+      "allow = [\"api.example.org:443\", \"example.org:443\", \"*.a.example.org:80\", \"b.example.org:22\"]\n"
+      "deny = [\"*.example.org:1-1000\"]\n");
+  EXPECT_THAT(e, HasSubstr("p.toml:4: contradictory network rules: allow \"api.example.org:443\" can never match, "
+                           "deny \"*.example.org:1-1000\" (line 5) covers it"));
+  EXPECT_THAT(e, HasSubstr("\"*.a.example.org:80\" can never match"));
+  EXPECT_THAT(e, HasSubstr("\"b.example.org:22\" can never match"));
+  EXPECT_THAT(e, Not(HasSubstr("\"example.org:443\" can never match")));  // the wildcard is strict
+  EXPECT_EQ(CountLines(e), 3) << e;
+  // A narrower deny is what deny is for.
+  Result<Policy> ok = Load("version = 1\n[network]\nmode = \"allowlist\"\nallow = [\"*.example.org:*\"]\n"
+                           "deny = [\"secret.example.org:*\", \"*.example.org:22\"]\n");
+  EXPECT_TRUE(ok.ok()) << ok.error().message;
+}
+
+TEST(TomlLoaderNetwork, DuplicateEntries) {
+  std::string e = ErrorOf(
+      "version = 1\n[network]\nmode = \"allowlist\"\n"
+      "allow = [\"github.com:443\",\n \"GITHUB.com.:443\",\n \"github.com:22\",\n \"127.1:80\",\n \"127.0.0.1:80\"]\n"
+      "deny = [\"x.test:1-65535\", \"x.test:*\"]\n");
+  EXPECT_THAT(e, HasSubstr("p.toml:5: `network.allow` lists \"GITHUB.com.:443\" twice (first at line 4)"));
+  EXPECT_THAT(e, HasSubstr("p.toml:8: `network.allow` lists \"127.0.0.1:80\" twice (first at line 7)"));
+  EXPECT_THAT(e, HasSubstr("p.toml:9: `network.deny` lists \"x.test:*\" twice (first at line 9)"));
+  EXPECT_THAT(e, Not(HasSubstr("github.com:22")));
+  EXPECT_EQ(CountLines(e), 3) << e;
+  std::string hosts = ErrorOf("version = 1\n[network]\nmode = \"allowlist\"\n[network.hosts]\n"
+                              "\"a.test\" = \"10.0.0.1\"\n\"A.TEST.\" = \"10.0.0.2\"\n");
+  EXPECT_THAT(hosts, HasSubstr("p.toml:6: `network.hosts` names a.test twice"));
+}
+
+TEST(TomlLoaderNetwork, EveryNetworkProblemAtOnce) {
+  std::string e = ErrorOf(
+      "version = 1\n"                                  // 1
+      "[network]\n"                                    // 2
+      "mode = \"allowlist\"\n"                         // 3
+      "allow = [\"a.test\", \"b.test:0\"]\n"           // 4 two problems
+      "deny = [\"c.test:1-2-3\"]\n"                    // 5
+      "hosts = { \"d.test\" = \"x\" }\n"               // 6
+      "extra = 1\n");                                  // 7
+  EXPECT_EQ(CountLines(e), 5) << e;
+  for (const char* where : {"p.toml:4: `network.allow`: missing port", "p.toml:4: `network.allow`: port 0",
+                            "p.toml:5:", "p.toml:6:", "p.toml:7: unknown key `network.extra`"}) {
+    EXPECT_THAT(e, HasSubstr(where));
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
