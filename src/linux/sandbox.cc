@@ -89,15 +89,28 @@ RunOutcome FromStatus(int status) {
   return o;
 }
 
-// Waits for the process behind `pidfd` (init, or the command when unrestricted), enforcing the timeout and
-// turning cordon's own SIGINT/SIGTERM/SIGHUP/SIGQUIT into the end of the run. Kills with SIGKILL.
+// Waits for the end of a run: the command's status from init (`statusfd`, -1 when there is none) or the exit
+// of the process behind `pidfd`, enforcing the timeout and turning cordon's own SIGINT/SIGTERM/SIGHUP/SIGQUIT
+// into the end of the run. Kills with SIGKILL. Init kills and reaps everything else before it reports, so
+// the status is the end of the sandbox; the kernel finishes tearing init down without cordon waiting.
 struct WaitResult {
-  siginfo_t info{};
+  siginfo_t info{};  // when reaped
+  bool reaped = false;
+  bool have_status = false;
+  int status = 0;  // the command's wait status, from init
   bool timed_out = false;
   int interrupted_by = 0;
 };
 
-Result<WaitResult> Supervise(int pidfd, int sigfd, double timeout_seconds, Clock::time_point start) {
+Result<void> Reap(int pidfd, WaitResult& r) {
+  if (sys::RetryEintr([&] { return waitid(P_PIDFD, static_cast<id_t>(pidfd), &r.info, WEXITED); }) != 0) {
+    return ErrnoError("waitid");
+  }
+  r.reaped = true;
+  return {};
+}
+
+Result<WaitResult> Supervise(int pidfd, int sigfd, int statusfd, double timeout_seconds, Clock::time_point start) {
   WaitResult r;
   bool killed = false;
   for (;;) {
@@ -107,8 +120,8 @@ Result<WaitResult> Supervise(int pidfd, int sigfd, double timeout_seconds, Clock
       // poll() takes an int: wait in slices of at most an hour (timeouts may be up to a year).
       wait_ms = left <= 0 ? 0 : static_cast<int>(std::min(std::ceil(left * 1000), 3600.0 * 1000));
     }
-    pollfd fds[2] = {{pidfd, POLLIN, 0}, {sigfd, POLLIN, 0}};
-    int n = poll(fds, 2, wait_ms);
+    pollfd fds[3] = {{pidfd, POLLIN, 0}, {sigfd, POLLIN, 0}, {statusfd, POLLIN, 0}};
+    int n = poll(fds, statusfd >= 0 ? 3 : 2, wait_ms);
     if (n < 0 && errno != EINTR) return ErrnoError("poll");
     bool expired = timeout_seconds > 0 &&
                    std::chrono::duration<double>(Clock::now() - start).count() >= timeout_seconds;
@@ -126,10 +139,15 @@ Result<WaitResult> Supervise(int pidfd, int sigfd, double timeout_seconds, Clock
         killed = true;
       }
     }
+    if (statusfd >= 0 && n > 0 && (fds[2].revents & (POLLIN | POLLHUP))) {
+      // The status, or EOF: init died without reporting (killed); its exit tells the rest.
+      r.have_status = read(statusfd, &r.status, sizeof(r.status)) == sizeof(r.status);
+      if (r.have_status && !killed) return r;
+      statusfd = -1;
+      continue;
+    }
     if (n > 0 && (fds[0].revents & POLLIN)) {
-      if (sys::RetryEintr([&] { return waitid(P_PIDFD, static_cast<id_t>(pidfd), &r.info, WEXITED); }) != 0) {
-        return ErrnoError("waitid");
-      }
+      CORDON_TRY(Reap(pidfd, r));
       return r;
     }
   }
@@ -159,8 +177,6 @@ class LinuxBackend : public Backend {
     CORDON_ASSIGN_OR_RETURN(fs::Layout layout, fs::Compile(plan));
     mounts::Prepared mounts = mounts::Prepare(std::move(layout));
     landlock::Prepared landlock = landlock::Prepare(ll.abi, mounts.layout.landlock);
-    seccomp::Program seccomp;
-    if (auto r = seccomp::Compile(seccomp); !r.ok()) return std::move(r).error().With("compiling the seccomp filter");
     std::vector<char*> argv = CStrings(plan.argv);
     std::vector<char*> envp = CStrings(plan.env);
     std::string path = PathOf(plan.env);
@@ -170,23 +186,34 @@ class LinuxBackend : public Backend {
     CORDON_ASSIGN_OR_RETURN(Pipe sync, MakePipe());
     CORDON_ASSIGN_OR_RETURN(Pipe errors, MakePipe());
     CORDON_ASSIGN_OR_RETURN(Pipe status, MakePipe());
+    CORDON_ASSIGN_OR_RETURN(Pipe landlock_ready, MakePipe());
+    UniqueFd ruleset;
+    if (ll.abi > 0) {
+      CORDON_ASSIGN_OR_RETURN(ruleset, landlock::CreateRuleset(landlock));
+    }
     SignalGuard signals;
     CORDON_TRY(signals.Install());
 
     ChildSpec spec;
     spec.mounts = &mounts;
     spec.landlock = ll.abi > 0 ? &landlock : nullptr;
-    spec.seccomp = &seccomp;
+    spec.landlock_ruleset = ruleset.get();
+    spec.landlock_ready = landlock_ready.read.get();
+    spec.seccomp = &seccomp::Prebuilt();
     spec.rlimits = rlimits::Prepare(plan.limits, cgroup.active() ? 0 : 2 * plan.limits.memory_bytes);
     spec.argv = argv.data();
     spec.envp = envp.data();
     spec.cwd = plan.cwd.c_str();
     spec.path = path.c_str();
+    std::vector<char> command_stack(256 << 10);
+    spec.command_stack = command_stack.data();
+    spec.command_stack_size = command_stack.size() & ~size_t{15};
     spec.original_mask = signals.original();
     spec.sync_read = sync.read.get();
     spec.error_write = errors.write.get();
     spec.status_write = status.write.get();
-    int parent_ends[] = {sync.write.get(), errors.read.get(), status.read.get(), signals.fd()};
+    int parent_ends[] = {sync.write.get(), errors.read.get(), status.read.get(), landlock_ready.write.get(),
+                         signals.fd()};
     std::copy(std::begin(parent_ends), std::end(parent_ends), spec.parent_fds);
 
     int pidfd = -1;
@@ -205,6 +232,7 @@ class LinuxBackend : public Backend {
     sync.read.Reset();
     errors.write.Reset();
     status.write.Reset();
+    landlock_ready.read.Reset();
 
     auto kill_and_reap = [&] {
       sys::PidfdSendSignal(child.get(), SIGKILL);
@@ -226,6 +254,20 @@ class LinuxBackend : public Backend {
       return Error{"waking the sandbox", err, {}};
     }
     sync.write.Reset();
+    // The host-path Landlock rules, while the child builds its mounts; the command waits for them.
+    if (ruleset.valid()) {
+      if (auto r = landlock::AddHostRules(ruleset.get(), landlock); !r.ok()) {
+        kill_and_reap();
+        return std::move(r).error().With("building the sandbox");
+      }
+      ruleset.Reset();
+    }
+    if (write(landlock_ready.write.get(), &go, 1) != 1) {
+      int err = errno;
+      kill_and_reap();
+      return Error{"waking the sandbox's command", err, {}};
+    }
+    landlock_ready.write.Reset();
 
     // EOF here means the command was exec'd; a record means a step failed.
     SetupFailure failure;
@@ -236,10 +278,12 @@ class LinuxBackend : public Backend {
       return Error{what, failure.err, {"building the sandbox"}};
     }
 
-    CORDON_ASSIGN_OR_RETURN(WaitResult w, Supervise(child.get(), signals.fd(), plan.limits.timeout_seconds, start));
+    CORDON_ASSIGN_OR_RETURN(WaitResult w, Supervise(child.get(), signals.fd(), status.read.get(),
+                                                    plan.limits.timeout_seconds, start));
+    // A cgroup can only be removed once init is gone; without one, the kernel's teardown of init need not
+    // hold cordon up.
+    if (!w.reaped && cgroup.active()) CORDON_TRY(Reap(child.get(), w));
     RunOutcome out;
-    int command_status = 0;
-    bool have_status = read(status.read.get(), &command_status, sizeof(command_status)) == sizeof(command_status);
     if (n == static_cast<ssize_t>(sizeof(failure)) && failure.exec_failed) {
       out.kind = failure.err == ENOENT ? RunOutcome::Kind::kNotFound : RunOutcome::Kind::kNotExecutable;
       out.exit_code = failure.err == ENOENT ? 127 : 126;
@@ -256,8 +300,8 @@ class LinuxBackend : public Backend {
       out.signal = w.interrupted_by;
       out.exit_code = 128 + w.interrupted_by;
       out.message = std::string("interrupted by ") + sigabbrev_np(w.interrupted_by) + "; the sandbox was killed";
-    } else if (have_status) {
-      out = FromStatus(command_status);
+    } else if (w.have_status) {
+      out = FromStatus(w.status);
       if (out.signal == SIGKILL && cgroup.MemoryLimitHit()) {
         out.message = "the sandbox reached its memory limit (" + std::to_string(plan.limits.memory_bytes >> 20) +
                       " MiB) and the command was killed";
@@ -304,7 +348,7 @@ class LinuxBackend : public Backend {
     errors.write.Reset();
     int exec_err = 0;
     bool exec_failed = read(errors.read.get(), &exec_err, sizeof(exec_err)) == sizeof(exec_err);
-    CORDON_ASSIGN_OR_RETURN(WaitResult w, Supervise(child.get(), signals.fd(), plan.limits.timeout_seconds, start));
+    CORDON_ASSIGN_OR_RETURN(WaitResult w, Supervise(child.get(), signals.fd(), -1, plan.limits.timeout_seconds, start));
     kill(-static_cast<pid_t>(pid), SIGKILL);
     RunOutcome out;
     if (exec_failed) {
