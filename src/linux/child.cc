@@ -104,7 +104,13 @@ void RunInit(const ChildSpec& s) {
 
   static const char kHostname[] = "cordon";
   if (sethostname(kHostname, sizeof(kHostname) - 1) != 0) Fail(s, "sethostname", errno);
-  if (int err = network::BringUpLoopback()) Fail(s, "bring up loopback", err);
+  if (s.own_network) {
+    if (int err = network::BringUpLoopback()) Fail(s, "bring up loopback", err);
+  }
+  if (s.proxy_channel >= 0) {
+    if (int err = network::HandOverListener(s.proxy_port, s.proxy_channel)) Fail(s, "listen for the proxy", err);
+    close(s.proxy_channel);
+  }
   SetupFailure f;
   if (!mounts::Apply(*s.mounts, &f)) Report(s, f, 125);
 

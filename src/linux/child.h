@@ -4,7 +4,8 @@
 //   init (pid 1 of the new namespaces)          command (pid 2)
 //   ├─ die with cordon (PDEATHSIG), undumpable  ├─ setsid: no controlling terminal to inject into
 //   ├─ wait for uid/gid maps                    ├─ rlimits, chdir, fds >= 3 close on exec
-//   ├─ hostname, loopback                       ├─ drop every capability, no_new_privs
+//   ├─ hostname, loopback (+ the proxy's        ├─ drop every capability, no_new_privs
+//   │  listening socket, handed to cordon)      │
 //   ├─ mounts → pivot_root                      ├─ Landlock
 //   ├─ fork the command                         ├─ seccomp (last)
 //   └─ reap; once the command exits, kill and   └─ execve
@@ -33,6 +34,9 @@ struct ChildSpec {
   char* command_stack = nullptr;  // the command's stack until it execs (it shares init's memory)
   size_t command_stack_size = 0;
   sigset_t original_mask{};
+  bool own_network = true;     // a network namespace of its own (not network mode "full")
+  uint16_t proxy_port = 0;     // allowlist mode: the port the proxy listens on inside
+  int proxy_channel = -1;      // allowlist mode: where init sends that listening socket
   int landlock_ruleset = -1;  // filled with the host-path rules by the parent while init mounts
   int landlock_ready = -1;    // one byte: the parent has added them (EOF: it failed)
   int sync_read = -1;    // EOF or one byte: the parent wrote the id maps
