@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "audit/event_log.h"
 #include "base/result.h"
 #include "plan/launch_plan.h"
 
@@ -23,8 +24,9 @@ struct RunOutcome {
 class Backend {
  public:
   virtual ~Backend() = default;
-  // Runs the plan to completion. An Error means the sandbox could not be built: nothing ran.
-  virtual Result<RunOutcome> Run(const plan::LaunchPlan& plan) = 0;
+  // Runs the plan to completion, reporting decisions made meanwhile (network connections) to `events`. An Error
+  // means the sandbox could not be built: nothing ran.
+  virtual Result<RunOutcome> Run(const plan::LaunchPlan& plan, audit::EventSink& events) = 0;
 };
 
 std::unique_ptr<Backend> MakeLinuxBackend();

@@ -1,4 +1,5 @@
-// cordon run [--profile P | --policy FILE] [-w DIR] [--timeout S] [--dry-run] -- CMD [ARGS...]
+// cordon run [--profile P | --policy FILE] [-w DIR] [--timeout S] [--net MODE] [--allow-host H:P]...
+//            [--events FILE] [--dry-run [--json]] -- CMD [ARGS...]
 #include <cstdio>
 
 #include "backend/backend.h"
@@ -16,12 +17,34 @@ struct RunOptions {
   double timeout = -1;
   bool dry_run = false;
   bool json = false;
+  std::string net;
+  std::vector<std::string> allow_hosts;
+  std::string events;
   std::vector<std::string> command;
+};
+
+// Events go to the log when one is asked for; a refused connection is also one line on stderr, so whoever
+// reads the command's output learns why it failed.
+class EventRouter : public audit::EventSink {
+ public:
+  explicit EventRouter(audit::EventLog* log) : log_(log) {}
+  void Emit(const std::string& type, const nlohmann::json& fields) override {
+    if (log_ != nullptr) log_->Emit(type, fields);
+    if (type == "net.connection" && fields.value("decision", "") == "deny") {
+      std::string target = fields.value("host", "") + ":" + std::to_string(fields.value("port", 0));
+      std::fprintf(stderr, "cordon: network: refused %s (%s)\n", target.c_str(),
+                   fields.value("reason", std::string("refused")).c_str());
+    }
+  }
+
+ private:
+  audit::EventLog* log_;
 };
 
 Result<int> Run(RunOptions& o) {
   CORDON_ASSIGN_OR_RETURN(policy::Policy pol, LoadPolicy(o.source));
   if (o.timeout >= 0) pol.limits.timeout_seconds = o.timeout;
+  if (!pol.unrestricted) CORDON_TRY(pol.network.ApplyFlags(o.net, o.allow_hosts));
   CORDON_ASSIGN_OR_RETURN(plan::Facts facts, GatherFacts(o.workspace));
   std::optional<guard::WorkspaceGuard> workspace_guard;
   if (!pol.unrestricted) {
@@ -39,8 +62,16 @@ Result<int> Run(RunOptions& o) {
                  "cordon: WARNING: profile 'full' runs the command WITHOUT ANY SANDBOX: it can read every secret, "
                  "write anywhere and use the network\n");
   }
+  if (launch.network.mode == policy::NetworkMode::kFull) {
+    std::fprintf(stderr, "cordon: warning: network mode full: the command can reach any host\n");
+  }
+  std::unique_ptr<audit::EventLog> log;
+  if (!o.events.empty()) {
+    CORDON_ASSIGN_OR_RETURN(log, audit::EventLog::Open(o.events));
+  }
+  EventRouter events(log.get());
   std::unique_ptr<Backend> backend = MakeLinuxBackend();
-  CORDON_ASSIGN_OR_RETURN(RunOutcome outcome, backend->Run(launch));
+  CORDON_ASSIGN_OR_RETURN(RunOutcome outcome, backend->Run(launch, events));
   if (workspace_guard) {
     for (const guard::Repair& r : workspace_guard->CheckAfterRun()) {
       std::fprintf(stderr, "cordon: guard: %s %s\n", r.path.c_str(), r.what.c_str());
@@ -62,6 +93,12 @@ void AddRunCommand(CLI::App& app, Action& action) {
   run->add_option("-w,--workspace", opts->workspace, "the project directory (default: the current directory)");
   run->add_option("--timeout", opts->timeout, "kill the whole sandbox after SECONDS (exit 124)")
       ->check(CLI::Range(0.0, 365.0 * 24 * 3600));
+  run->add_option("--net", opts->net, "network: none (default), allowlist (through cordon's proxy) or full")
+      ->check(CLI::IsMember({"none", "allowlist", "full"}));
+  run->add_option("--allow-host", opts->allow_hosts, "allow HOST:PORT through the proxy (repeatable; implies --net allowlist)")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  run->add_option("--events", opts->events, "append the run's events (JSON lines) to FILE; - for stderr");
   run->add_flag("--dry-run", opts->dry_run, "print the plan and run nothing");
   run->add_flag("--json", opts->json, "with --dry-run: print the plan as JSON");
   run->add_option("command", opts->command, "the command and its arguments, after --")->required();

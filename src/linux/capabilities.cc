@@ -11,11 +11,12 @@
 namespace cordon::linux_backend::capabilities {
 
 int DropAll(const char** step) {
+  // Capabilities are numbered densely up to the kernel's last one; EINVAL marks the end.
   for (int cap = 0; cap <= 63; ++cap) {
-    if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 && errno != EINVAL) {
-      *step = "drop capability bounding set";
-      return errno;
-    }
+    if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) == 0) continue;
+    if (errno == EINVAL && cap > 0) break;
+    *step = "drop capability bounding set";
+    return errno;
   }
   if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0 && errno != EINVAL) {
     *step = "clear ambient capabilities";

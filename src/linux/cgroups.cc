@@ -52,20 +52,36 @@ std::string OwnPath(const std::string& controller) {
   return "";
 }
 
-std::string MountOf(const std::string& fstype, const std::string& option) {
-  std::ifstream in("/proc/self/mounts");
-  std::string dev, dir, type, opts, rest;
-  while (in >> dev >> dir >> type >> opts && std::getline(in, rest)) {
-    if (type != fstype) continue;
-    if (option.empty()) return dir;
-    std::stringstream list(opts);
-    std::string o;
-    while (std::getline(list, o, ',')) {
-      if (o == option) return dir;
+// The mount table, read once: where each filesystem of interest is mounted.
+struct MountTable {
+  struct Entry {
+    std::string dir, type, opts;
+  };
+  std::vector<Entry> entries;
+
+  static MountTable Read() {
+    MountTable t;
+    std::ifstream in("/proc/self/mounts");
+    std::string dev, dir, type, opts, rest;
+    while (in >> dev >> dir >> type >> opts && std::getline(in, rest)) {
+      if (type == "cgroup" || type == "cgroup2") t.entries.push_back({dir, type, opts});
     }
+    return t;
   }
-  return "";
-}
+  // The first mount of `fstype` that has `option` among its options (any, when empty).
+  std::string Find(const std::string& fstype, const std::string& option) const {
+    for (const Entry& e : entries) {
+      if (e.type != fstype) continue;
+      if (option.empty()) return e.dir;
+      std::stringstream list(e.opts);
+      std::string o;
+      while (std::getline(list, o, ',')) {
+        if (o == option) return e.dir;
+      }
+    }
+    return "";
+  }
+};
 
 bool Writable(const std::string& dir) { return access(dir.c_str(), W_OK) == 0; }
 
@@ -91,7 +107,8 @@ struct Place {
 
 Place FindPlace() {
   Place p;
-  std::string unified = MountOf("cgroup2", "");
+  MountTable mounts = MountTable::Read();
+  std::string unified = mounts.Find("cgroup2", "");
   if (!unified.empty()) {
     std::string dir = unified + OwnPath("");
     std::string subtree = ReadFile(dir + "/cgroup.subtree_control");
@@ -101,7 +118,7 @@ Place FindPlace() {
       return p;
     }
   }
-  std::string pids = MountOf("cgroup", "pids"), memory = MountOf("cgroup", "memory");
+  std::string pids = mounts.Find("cgroup", "pids"), memory = mounts.Find("cgroup", "memory");
   if (!pids.empty() && !memory.empty()) {
     std::string pdir = pids + OwnPath("pids"), mdir = memory + OwnPath("memory");
     if (Writable(pdir) && Writable(mdir)) {
@@ -173,7 +190,7 @@ Sandbox::~Sandbox() {
 std::string Availability() {
   Place p = FindPlace();
   if (p.v2) return "cgroup v2, delegated: " + p.pids_parent;
-  std::string v2 = MountOf("cgroup2", "").empty() ? "no cgroup v2 mount"
+  std::string v2 = MountTable::Read().Find("cgroup2", "").empty() ? "no cgroup v2 mount"
                                                    : "cgroup v2 does not delegate pids+memory to this caller";
   if (p.pids_parent.empty()) return "";
   return "cgroup v1 pids + memory (" + v2 + "): " + p.pids_parent + ", " + p.memory_parent;

@@ -1,6 +1,7 @@
 #include "linux/child.h"
 
 #include <limits.h>
+#include <sched.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -69,9 +70,12 @@ int ExecSearch(const ChildSpec& s) {
   const char* step = nullptr;
   if (int err = capabilities::DropAll(&step)) Fail(s, step, err);
   if (s.landlock != nullptr) {
+    char ready = 0;
+    if (read(s.landlock_ready, &ready, 1) != 1) _exit(125);  // cordon failed adding the rules and says why
     const char* path = nullptr;
-    if (int err = landlock::Apply(*s.landlock, &path)) Fail(s, "landlock", err, path);
+    if (int err = landlock::Apply(*s.landlock, s.landlock_ruleset, &path)) Fail(s, "landlock", err, path);
   }
+  close(s.landlock_ready);
   if (sigprocmask(SIG_SETMASK, &s.original_mask, nullptr) != 0) Fail(s, "sigprocmask", errno);
   if (int err = seccomp::Apply(*s.seccomp)) Fail(s, "seccomp", err);
   int err = ExecSearch(s);
@@ -80,6 +84,8 @@ int ExecSearch(const ChildSpec& s) {
   f.exec_failed = 1;
   Report(s, f, err == ENOENT ? 127 : 126);
 }
+
+int StartCommand(void* spec) { RunCommand(*static_cast<const ChildSpec*>(spec)); }
 
 }  // namespace
 
@@ -98,21 +104,36 @@ void RunInit(const ChildSpec& s) {
 
   static const char kHostname[] = "cordon";
   if (sethostname(kHostname, sizeof(kHostname) - 1) != 0) Fail(s, "sethostname", errno);
-  if (int err = network::BringUpLoopback()) Fail(s, "bring up loopback", err);
+  if (s.own_network) {
+    if (int err = network::BringUpLoopback()) Fail(s, "bring up loopback", err);
+  }
+  if (s.proxy_channel >= 0) {
+    if (int err = network::HandOverListener(s.proxy_port, s.proxy_channel)) Fail(s, "listen for the proxy", err);
+    close(s.proxy_channel);
+  }
   SetupFailure f;
   if (!mounts::Apply(*s.mounts, &f)) Report(s, f, 125);
 
-  pid_t command = fork();
-  if (command < 0) Fail(s, "fork", errno);
-  if (command == 0) RunCommand(s);
+  // The command shares init's memory until it execs (init waits meanwhile), like vfork: no page tables
+  // to copy. It runs on its own stack and writes nothing else of init's.
+  pid_t command = clone(StartCommand, s.command_stack + s.command_stack_size, CLONE_VM | CLONE_VFORK | SIGCHLD,
+                        const_cast<ChildSpec*>(&s));
+  if (command < 0) Fail(s, "start the command", errno);
 
   close(s.error_write);
+  close(s.landlock_ruleset);
+  close(s.landlock_ready);
   const char* step = nullptr;
   (void)capabilities::DropAll(&step);  // init needs none to reap
   for (;;) {
     int status = 0;
     pid_t pid = waitpid(-1, &status, 0);
     if (pid == command) {
+      // The sandbox ends with its command: kill what is left and reap it before reporting, so once cordon
+      // has the status nothing inside runs any more (the workspace guard looks at the workspace next).
+      kill(-1, SIGKILL);
+      while (waitpid(-1, nullptr, 0) > 0 || errno == EINTR) {
+      }
       ssize_t ignored = write(s.status_write, &status, sizeof(status));
       (void)ignored;
       _exit(0);

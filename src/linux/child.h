@@ -4,11 +4,13 @@
 //   init (pid 1 of the new namespaces)          command (pid 2)
 //   ├─ die with cordon (PDEATHSIG), undumpable  ├─ setsid: no controlling terminal to inject into
 //   ├─ wait for uid/gid maps                    ├─ rlimits, chdir, fds >= 3 close on exec
-//   ├─ hostname, loopback                       ├─ drop every capability, no_new_privs
+//   ├─ hostname, loopback (+ the proxy's        ├─ drop every capability, no_new_privs
+//   │  listening socket, handed to cordon)      │
 //   ├─ mounts → pivot_root                      ├─ Landlock
 //   ├─ fork the command                         ├─ seccomp (last)
-//   └─ reap; report the command's status; exit  └─ execve
-//      (its exit tears the pid namespace down: no process of the sandbox survives it)
+//   └─ reap; once the command exits, kill and   └─ execve
+//      reap the rest, report the status, exit
+//      (its exit also tears the pid namespace down: no process of the sandbox survives it)
 #pragma once
 
 #include <signal.h>
@@ -29,7 +31,14 @@ struct ChildSpec {
   char* const* envp = nullptr;
   const char* cwd = nullptr;
   const char* path = nullptr;  // PATH for the command search
+  char* command_stack = nullptr;  // the command's stack until it execs (it shares init's memory)
+  size_t command_stack_size = 0;
   sigset_t original_mask{};
+  bool own_network = true;     // a network namespace of its own (not network mode "full")
+  uint16_t proxy_port = 0;     // allowlist mode: the port the proxy listens on inside
+  int proxy_channel = -1;      // allowlist mode: where init sends that listening socket
+  int landlock_ruleset = -1;  // filled with the host-path rules by the parent while init mounts
+  int landlock_ready = -1;    // one byte: the parent has added them (EOF: it failed)
   int sync_read = -1;    // EOF or one byte: the parent wrote the id maps
   int error_write = -1;  // SetupFailure records
   int status_write = -1;  // the command's wait status, from init

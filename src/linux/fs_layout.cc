@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <climits>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "policy/paths.h"
@@ -32,6 +33,33 @@ uint64_t RightsOf(Access a) {
   return 0;
 }
 
+// Answers "is there anything at this path?" for many paths in few directories with one directory listing
+// each instead of an lstat per path: most of the default deny list (~/.aws, ~/.config/gcloud, ...) is absent
+// on any one machine. A directory that cannot be listed falls back to lstat.
+class Presence {
+ public:
+  bool MaybeThere(const std::string& path) {
+    if (path == "/") return true;
+    std::string parent = policy::ParentPath(path);
+    if (!MaybeThere(parent)) return false;
+    auto it = listings_.find(parent);
+    if (it == listings_.end()) it = listings_.emplace(parent, List(parent)).first;
+    if (!it->second) return true;  // unlistable: let lstat decide
+    return it->second->count(path.substr(parent == "/" ? 1 : parent.size() + 1)) > 0;
+  }
+
+ private:
+  static std::optional<std::set<std::string>> List(const std::string& dir) {
+    DIR* d = opendir(dir.c_str());
+    if (d == nullptr) return errno == ENOENT || errno == ENOTDIR ? std::optional(std::set<std::string>{}) : std::nullopt;
+    std::set<std::string> names;
+    while (dirent* e = readdir(d)) names.insert(e->d_name);
+    closedir(d);
+    return names;
+  }
+  std::map<std::string, std::optional<std::set<std::string>>> listings_;
+};
+
 // Resolves symlinks in rule paths so mounts and Landlock act on what the kernel will see. A symlink named
 // by a read/write rule is recreated in the skeleton (see `links`), and its target gets the rule.
 Result<std::vector<PathRule>> Canonicalize(const std::vector<PathRule>& in,
@@ -41,9 +69,12 @@ Result<std::vector<PathRule>> Canonicalize(const std::vector<PathRule>& in,
     auto [it, inserted] = out.try_emplace(r.path, r);
     if (!inserted && r.access > it->second.access) it->second = r;
   };
+  Presence presence;
   for (const PathRule& r : in) {
     struct stat st {};
-    if (lstat(r.path.c_str(), &st) != 0) {
+    bool there = r.access != Access::kDeny || presence.MaybeThere(r.path);
+    if (!there) errno = ENOENT;
+    if (!there || lstat(r.path.c_str(), &st) != 0) {
       if (r.access != Access::kDeny && r.origin.line > 0) {
         return Error{"path does not exist: " + r.path + " (" + r.origin.ToString() + ")", errno, {}};
       }
@@ -111,16 +142,22 @@ class LandlockPlanner {
     return top;
   }
 
+  static bool IsLink(const std::string& path, unsigned char d_type) {
+    if (d_type != DT_UNKNOWN) return d_type == DT_LNK;
+    struct stat st {};
+    return lstat(path.c_str(), &st) != 0 || S_ISLNK(st.st_mode);
+  }
+
   void Expand(const std::string& dir, uint64_t missing, const std::vector<std::string>& holes) {
     DIR* d = opendir(dir.c_str());
     if (d == nullptr) return;
-    std::vector<std::string> entries;
+    std::vector<std::pair<std::string, unsigned char>> entries;  // path, d_type
     while (dirent* e = readdir(d)) {
       std::string name = e->d_name;
-      if (name != "." && name != "..") entries.push_back(Join(dir, name));
+      if (name != "." && name != "..") entries.emplace_back(Join(dir, name), e->d_type);
     }
     closedir(d);
-    for (const std::string& full : entries) {
+    for (const auto& [full, type] : entries) {
       if (std::find(holes.begin(), holes.end(), full) != holes.end()) continue;  // has its own rule
       std::vector<std::string> inner;
       for (const std::string& h : holes) {
@@ -130,8 +167,7 @@ class LandlockPlanner {
         Expand(full, missing, inner);
         continue;
       }
-      struct stat st {};
-      if (lstat(full.c_str(), &st) != 0 || S_ISLNK(st.st_mode)) continue;  // a link's target has its own rule
+      if (IsLink(full, type)) continue;  // a link's target has its own rule
       out_.push_back({full, missing});
     }
   }
@@ -403,11 +439,11 @@ Result<Layout> Compile(const plan::LaunchPlan& plan) {
   // Landlock: the same rules, plus the sandbox's own mounts.
   layout.landlock = LandlockPlanner(rules).Plan();
   using namespace landlock;  // NOLINT(google-build-using-namespace)
-  layout.landlock.push_back({"/", kReadDir});
-  layout.landlock.push_back({"/tmp", kAllRights});
-  layout.landlock.push_back({"/dev/shm", kAllRights});
-  layout.landlock.push_back({"/dev", kReadFile | kWriteFile | kReadDir | kIoctlDev | kTruncate});
-  layout.landlock.push_back({"/proc", kReadFile | kReadDir});  // nothing in /proc is written
+  layout.landlock.push_back({"/", kReadDir, true});
+  layout.landlock.push_back({"/tmp", kAllRights, true});
+  layout.landlock.push_back({"/dev/shm", kAllRights, true});
+  layout.landlock.push_back({"/dev", kReadFile | kWriteFile | kReadDir | kIoctlDev | kTruncate, true});
+  layout.landlock.push_back({"/proc", kReadFile | kReadDir, true});  // nothing in /proc is written
   return layout;
 }
 

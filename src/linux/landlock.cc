@@ -57,33 +57,51 @@ Prepared Prepare(int abi, std::vector<Rule> rules) {
   return p;
 }
 
-int Apply(const Prepared& p, const char** failed_path) {
-  *failed_path = nullptr;
+namespace {
+
+// Adds one rule; 0, or an errno. A path that is not there has nothing to grant: 0.
+int AddRule(int ruleset, const char* path, uint64_t rights) {
+  if (rights == 0) return 0;
+  int fd = sys::RetryEintr([&] { return ::open(path, O_PATH | O_CLOEXEC); });
+  if (fd < 0) return errno == ENOENT || errno == ENOTDIR || errno == EACCES ? 0 : errno;
+  PathBeneathAttr rule{rights, fd};
+  int rc = sys::LandlockAddRule(ruleset, kRulePathBeneath, &rule, 0);
+  int err = errno;
+  if (rc < 0 && err == EINVAL) {
+    // A file rule may carry only file rights.
+    rule.allowed_access &= kFileRights;
+    rc = rule.allowed_access == 0 ? 0 : sys::LandlockAddRule(ruleset, kRulePathBeneath, &rule, 0);
+    err = errno;
+  }
+  ::close(fd);
+  return rc < 0 ? err : 0;
+}
+
+}  // namespace
+
+Result<UniqueFd> CreateRuleset(const Prepared& p) {
   RulesetAttr attr{p.handled, 0, p.scoped};
   size_t size = p.abi >= 6 ? sizeof(attr) : sizeof(uint64_t) * (p.abi >= 4 ? 2 : 1);
-  int ruleset = sys::LandlockCreateRuleset(&attr, size, 0);
-  if (ruleset < 0) return errno;
+  UniqueFd fd(sys::LandlockCreateRuleset(&attr, size, 0));
+  if (!fd.valid()) return ErrnoError("landlock_create_ruleset");
+  return fd;
+}
+
+Result<void> AddHostRules(int ruleset, const Prepared& p) {
   for (size_t i = 0; i < p.rules.size(); ++i) {
-    if (p.rules[i].rights == 0) continue;
-    int fd = sys::RetryEintr([&] { return ::open(p.paths[i], O_PATH | O_CLOEXEC); });
-    if (fd < 0) {
-      if (errno == ENOENT || errno == ENOTDIR || errno == EACCES) continue;  // masked or gone: nothing to grant
-      int err = errno;
-      *failed_path = p.paths[i];
-      ::close(ruleset);
-      return err;
+    if (p.rules[i].own) continue;
+    if (int err = AddRule(ruleset, p.paths[i], p.rules[i].rights)) {
+      return Error{std::string("landlock rule for ") + p.paths[i], err, {}};
     }
-    PathBeneathAttr rule{p.rules[i].rights, fd};
-    int rc = sys::LandlockAddRule(ruleset, kRulePathBeneath, &rule, 0);
-    int err = errno;
-    if (rc < 0 && err == EINVAL) {
-      // A file rule may carry only file rights.
-      rule.allowed_access &= kFileRights;
-      rc = rule.allowed_access == 0 ? 0 : sys::LandlockAddRule(ruleset, kRulePathBeneath, &rule, 0);
-      err = errno;
-    }
-    ::close(fd);
-    if (rc < 0) {
+  }
+  return {};
+}
+
+int Apply(const Prepared& p, int ruleset, const char** failed_path) {
+  *failed_path = nullptr;
+  for (size_t i = 0; i < p.rules.size(); ++i) {
+    if (!p.rules[i].own) continue;
+    if (int err = AddRule(ruleset, p.paths[i], p.rules[i].rights)) {
       *failed_path = p.paths[i];
       ::close(ruleset);
       return err;

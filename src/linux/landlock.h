@@ -1,5 +1,7 @@
 // Landlock: the filesystem rules again, in the kernel's own LSM, plus scoping of abstract unix sockets and
-// signals (ABI >= 6). Parent side: Compile() picks the rights for this kernel's ABI. Child side: Apply().
+// signals (ABI >= 6). Parent side: Prepare() picks the rights for this kernel's ABI, CreateRuleset() before
+// clone, AddHostRules() while the child builds its mounts (the rules name host inodes, which the sandbox's
+// binds show as they are). Child side: Apply() adds the rules on the sandbox's own mounts and restricts.
 // Does not protect: connect() to path-named unix sockets (not a Landlock right before ABI 8), and READ_DIR
 // and directory-entry rights granted on a directory also reach a denied path beneath it (the mount layer
 // masks those); see docs/SECURITY.md.
@@ -8,6 +10,9 @@
 #include <cstdint>
 #include <string>
 #include <vector>
+
+#include "base/result.h"
+#include "base/unique_fd.h"
 
 namespace cordon::linux_backend::landlock {
 
@@ -37,6 +42,7 @@ inline constexpr uint64_t kAllRights = (1ull << 16) - 1;
 struct Rule {
   std::string path;  // as seen inside the sandbox
   uint64_t rights;
+  bool own = false;  // a mount the sandbox makes itself (/, /tmp, /dev, /proc): added inside, after the mounts
 };
 
 // What the kernel offers; abi 0 means Landlock is unavailable.
@@ -58,8 +64,14 @@ struct Prepared {
 };
 Prepared Prepare(int abi, std::vector<Rule> rules);
 
-// Child side: builds the ruleset and restricts the calling thread. Returns 0 or an errno; on error
-// `*failed_path` names the rule that failed (or nullptr).
-int Apply(const Prepared& p, const char** failed_path);
+// Parent side, before clone: the empty ruleset; the child inherits the descriptor, so rules the parent adds
+// later are in the ruleset the child enforces.
+Result<UniqueFd> CreateRuleset(const Prepared& p);
+// Parent side: the rules on host paths. A path that is not there (or not reachable) is skipped.
+Result<void> AddHostRules(int ruleset, const Prepared& p);
+
+// Child side: adds the rules on the sandbox's own mounts and restricts the calling thread. Returns 0 or an
+// errno; on error `*failed_path` names the rule that failed (or nullptr). Closes `ruleset`.
+int Apply(const Prepared& p, int ruleset, const char** failed_path);
 
 }  // namespace cordon::linux_backend::landlock

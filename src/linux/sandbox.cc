@@ -19,6 +19,7 @@
 #include "base/syscalls.h"
 #include "base/unique_fd.h"
 #include "linux/cgroups.h"
+#include "linux/egress.h"
 #include "linux/child.h"
 #include "linux/fs_layout.h"
 #include "linux/userns.h"
@@ -89,15 +90,39 @@ RunOutcome FromStatus(int status) {
   return o;
 }
 
-// Waits for the process behind `pidfd` (init, or the command when unrestricted), enforcing the timeout and
-// turning cordon's own SIGINT/SIGTERM/SIGHUP/SIGQUIT into the end of the run. Kills with SIGKILL.
+// Waits for the end of a run: the command's status from init (`statusfd`, -1 when there is none) or the exit
+// of the process behind `pidfd`, enforcing the timeout and turning cordon's own SIGINT/SIGTERM/SIGHUP/SIGQUIT
+// into the end of the run. Kills with SIGKILL. Init kills and reaps everything else before it reports, so
+// the status is the end of the sandbox; the kernel finishes tearing init down without cordon waiting.
 struct WaitResult {
-  siginfo_t info{};
+  siginfo_t info{};  // when reaped
+  bool reaped = false;
+  bool have_status = false;
+  int status = 0;  // the command's wait status, from init
   bool timed_out = false;
   int interrupted_by = 0;
 };
 
-Result<WaitResult> Supervise(int pidfd, int sigfd, double timeout_seconds, Clock::time_point start) {
+Result<void> Reap(int pidfd, WaitResult& r) {
+  if (sys::RetryEintr([&] { return waitid(P_PIDFD, static_cast<id_t>(pidfd), &r.info, WEXITED); }) != 0) {
+    return ErrnoError("waitid");
+  }
+  r.reaped = true;
+  return {};
+}
+
+// What Supervise watches: init (pidfd), cordon's signals, init's report of the status, the proxy.
+struct Watch {
+  int pidfd = -1;
+  int sigfd = -1;
+  int statusfd = -1;
+  Egress* egress = nullptr;
+};
+
+Result<WaitResult> Supervise(Watch watch, double timeout_seconds, Clock::time_point start) {
+  const int pidfd = watch.pidfd, sigfd = watch.sigfd;
+  int statusfd = watch.statusfd;
+  const int proxyfd = watch.egress != nullptr ? watch.egress->fd() : -1;
   WaitResult r;
   bool killed = false;
   for (;;) {
@@ -107,8 +132,9 @@ Result<WaitResult> Supervise(int pidfd, int sigfd, double timeout_seconds, Clock
       // poll() takes an int: wait in slices of at most an hour (timeouts may be up to a year).
       wait_ms = left <= 0 ? 0 : static_cast<int>(std::min(std::ceil(left * 1000), 3600.0 * 1000));
     }
-    pollfd fds[2] = {{pidfd, POLLIN, 0}, {sigfd, POLLIN, 0}};
-    int n = poll(fds, 2, wait_ms);
+    // A negative fd is skipped by poll().
+    pollfd fds[4] = {{pidfd, POLLIN, 0}, {sigfd, POLLIN, 0}, {statusfd, POLLIN, 0}, {proxyfd, POLLIN, 0}};
+    int n = poll(fds, 4, wait_ms);
     if (n < 0 && errno != EINTR) return ErrnoError("poll");
     bool expired = timeout_seconds > 0 &&
                    std::chrono::duration<double>(Clock::now() - start).count() >= timeout_seconds;
@@ -126,10 +152,16 @@ Result<WaitResult> Supervise(int pidfd, int sigfd, double timeout_seconds, Clock
         killed = true;
       }
     }
+    if (n > 0 && (fds[3].revents & POLLIN)) watch.egress->Dispatch();
+    if (statusfd >= 0 && n > 0 && (fds[2].revents & (POLLIN | POLLHUP))) {
+      // The status, or EOF: init died without reporting (killed); its exit tells the rest.
+      r.have_status = read(statusfd, &r.status, sizeof(r.status)) == sizeof(r.status);
+      if (r.have_status && !killed) return r;
+      statusfd = -1;
+      continue;
+    }
     if (n > 0 && (fds[0].revents & POLLIN)) {
-      if (sys::RetryEintr([&] { return waitid(P_PIDFD, static_cast<id_t>(pidfd), &r.info, WEXITED); }) != 0) {
-        return ErrnoError("waitid");
-      }
+      CORDON_TRY(Reap(pidfd, r));
       return r;
     }
   }
@@ -137,13 +169,13 @@ Result<WaitResult> Supervise(int pidfd, int sigfd, double timeout_seconds, Clock
 
 class LinuxBackend : public Backend {
  public:
-  Result<RunOutcome> Run(const plan::LaunchPlan& plan) override {
+  Result<RunOutcome> Run(const plan::LaunchPlan& plan, audit::EventSink& events) override {
     if (plan.unrestricted) return RunUnrestricted(plan);
-    return RunSandboxed(plan);
+    return RunSandboxed(plan, events);
   }
 
  private:
-  Result<RunOutcome> RunSandboxed(const plan::LaunchPlan& plan) {
+  Result<RunOutcome> RunSandboxed(const plan::LaunchPlan& plan, audit::EventSink& events) {
     Clock::time_point start = Clock::now();
     std::string degraded;  // layers skipped under best_effort
     landlock::Support ll = landlock::Probe();
@@ -159,8 +191,6 @@ class LinuxBackend : public Backend {
     CORDON_ASSIGN_OR_RETURN(fs::Layout layout, fs::Compile(plan));
     mounts::Prepared mounts = mounts::Prepare(std::move(layout));
     landlock::Prepared landlock = landlock::Prepare(ll.abi, mounts.layout.landlock);
-    seccomp::Program seccomp;
-    if (auto r = seccomp::Compile(seccomp); !r.ok()) return std::move(r).error().With("compiling the seccomp filter");
     std::vector<char*> argv = CStrings(plan.argv);
     std::vector<char*> envp = CStrings(plan.env);
     std::string path = PathOf(plan.env);
@@ -170,29 +200,45 @@ class LinuxBackend : public Backend {
     CORDON_ASSIGN_OR_RETURN(Pipe sync, MakePipe());
     CORDON_ASSIGN_OR_RETURN(Pipe errors, MakePipe());
     CORDON_ASSIGN_OR_RETURN(Pipe status, MakePipe());
+    CORDON_ASSIGN_OR_RETURN(Pipe landlock_ready, MakePipe());
+    UniqueFd ruleset;
+    if (ll.abi > 0) {
+      CORDON_ASSIGN_OR_RETURN(ruleset, landlock::CreateRuleset(landlock));
+    }
+    Egress egress;
+    CORDON_TRY(egress.Prepare(plan));
     SignalGuard signals;
     CORDON_TRY(signals.Install());
 
     ChildSpec spec;
+    spec.own_network = plan.network.mode != policy::NetworkMode::kFull;
+    spec.proxy_port = plan.proxy_port;
+    spec.proxy_channel = egress.child_end();
     spec.mounts = &mounts;
     spec.landlock = ll.abi > 0 ? &landlock : nullptr;
-    spec.seccomp = &seccomp;
+    spec.landlock_ruleset = ruleset.get();
+    spec.landlock_ready = landlock_ready.read.get();
+    spec.seccomp = &seccomp::Prebuilt();
     spec.rlimits = rlimits::Prepare(plan.limits, cgroup.active() ? 0 : 2 * plan.limits.memory_bytes);
     spec.argv = argv.data();
     spec.envp = envp.data();
     spec.cwd = plan.cwd.c_str();
     spec.path = path.c_str();
+    std::vector<char> command_stack(256 << 10);
+    spec.command_stack = command_stack.data();
+    spec.command_stack_size = command_stack.size() & ~size_t{15};
     spec.original_mask = signals.original();
     spec.sync_read = sync.read.get();
     spec.error_write = errors.write.get();
     spec.status_write = status.write.get();
-    int parent_ends[] = {sync.write.get(), errors.read.get(), status.read.get(), signals.fd()};
+    int parent_ends[] = {sync.write.get(),          errors.read.get(), status.read.get(),
+                         landlock_ready.write.get(), signals.fd(),      egress.parent_end()};
     std::copy(std::begin(parent_ends), std::end(parent_ends), spec.parent_fds);
 
     int pidfd = -1;
     clone_args args{};
-    args.flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWNET |
-                 CLONE_NEWCGROUP | CLONE_PIDFD;
+    args.flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWCGROUP |
+                 CLONE_PIDFD | (spec.own_network ? CLONE_NEWNET : 0);
     args.pidfd = reinterpret_cast<uint64_t>(&pidfd);
     args.exit_signal = SIGCHLD;
     long pid = sys::Clone3(&args);
@@ -205,6 +251,8 @@ class LinuxBackend : public Backend {
     sync.read.Reset();
     errors.write.Reset();
     status.write.Reset();
+    landlock_ready.read.Reset();
+    egress.CloseChildEnd();
 
     auto kill_and_reap = [&] {
       sys::PidfdSendSignal(child.get(), SIGKILL);
@@ -226,20 +274,44 @@ class LinuxBackend : public Backend {
       return Error{"waking the sandbox", err, {}};
     }
     sync.write.Reset();
+    // The host-path Landlock rules, while the child builds its mounts; the command waits for them.
+    if (ruleset.valid()) {
+      if (auto r = landlock::AddHostRules(ruleset.get(), landlock); !r.ok()) {
+        kill_and_reap();
+        return std::move(r).error().With("building the sandbox");
+      }
+      ruleset.Reset();
+    }
+    if (write(landlock_ready.write.get(), &go, 1) != 1) {
+      int err = errno;
+      kill_and_reap();
+      return Error{"waking the sandbox's command", err, {}};
+    }
+    landlock_ready.write.Reset();
+
+    // The proxy starts once init hands over its listening socket (or fails, and then says why below).
+    Status proxy = egress.Start(events);
 
     // EOF here means the command was exec'd; a record means a step failed.
     SetupFailure failure;
     ssize_t n = sys::RetryEintr([&] { return read(errors.read.get(), &failure, sizeof(failure)); });
+    if (!proxy.ok() && n != static_cast<ssize_t>(sizeof(failure))) {
+      kill_and_reap();
+      return std::move(proxy).error().With("building the sandbox");
+    }
     if (n == static_cast<ssize_t>(sizeof(failure)) && !failure.exec_failed) {
       kill_and_reap();
       std::string what = std::string(failure.step) + (failure.detail[0] ? std::string(" ") + failure.detail : "");
       return Error{what, failure.err, {"building the sandbox"}};
     }
 
-    CORDON_ASSIGN_OR_RETURN(WaitResult w, Supervise(child.get(), signals.fd(), plan.limits.timeout_seconds, start));
+    CORDON_ASSIGN_OR_RETURN(WaitResult w, Supervise({child.get(), signals.fd(), status.read.get(), &egress},
+                                                    plan.limits.timeout_seconds, start));
+    egress.Shutdown();
+    // A cgroup can only be removed once init is gone; without one, the kernel's teardown of init need not
+    // hold cordon up.
+    if (!w.reaped && cgroup.active()) CORDON_TRY(Reap(child.get(), w));
     RunOutcome out;
-    int command_status = 0;
-    bool have_status = read(status.read.get(), &command_status, sizeof(command_status)) == sizeof(command_status);
     if (n == static_cast<ssize_t>(sizeof(failure)) && failure.exec_failed) {
       out.kind = failure.err == ENOENT ? RunOutcome::Kind::kNotFound : RunOutcome::Kind::kNotExecutable;
       out.exit_code = failure.err == ENOENT ? 127 : 126;
@@ -256,8 +328,8 @@ class LinuxBackend : public Backend {
       out.signal = w.interrupted_by;
       out.exit_code = 128 + w.interrupted_by;
       out.message = std::string("interrupted by ") + sigabbrev_np(w.interrupted_by) + "; the sandbox was killed";
-    } else if (have_status) {
-      out = FromStatus(command_status);
+    } else if (w.have_status) {
+      out = FromStatus(w.status);
       if (out.signal == SIGKILL && cgroup.MemoryLimitHit()) {
         out.message = "the sandbox reached its memory limit (" + std::to_string(plan.limits.memory_bytes >> 20) +
                       " MiB) and the command was killed";
@@ -304,7 +376,7 @@ class LinuxBackend : public Backend {
     errors.write.Reset();
     int exec_err = 0;
     bool exec_failed = read(errors.read.get(), &exec_err, sizeof(exec_err)) == sizeof(exec_err);
-    CORDON_ASSIGN_OR_RETURN(WaitResult w, Supervise(child.get(), signals.fd(), plan.limits.timeout_seconds, start));
+    CORDON_ASSIGN_OR_RETURN(WaitResult w, Supervise({child.get(), signals.fd()}, plan.limits.timeout_seconds, start));
     kill(-static_cast<pid_t>(pid), SIGKILL);
     RunOutcome out;
     if (exec_failed) {

@@ -138,14 +138,7 @@ Result<void> Compile(Program& out) {
   if (pread(mem.get(), out.filter.data(), static_cast<size_t>(size), 0) != size) {
     return ErrnoError("reading the seccomp program");
   }
-  out.prog.len = static_cast<unsigned short>(out.filter.size());
-  out.prog.filter = out.filter.data();
   return {};
-}
-
-int Apply(const Program& p) {
-  if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &p.prog) != 0) return errno;
-  return 0;
 }
 
 }  // namespace cordon::linux_backend::seccomp

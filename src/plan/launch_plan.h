@@ -36,6 +36,7 @@ struct LaunchPlan {
   std::vector<std::string> hidden_env_roots;     // the scan roots whose .env files are hidden
   policy::Limits limits;
   policy::Network network;                       // mode, and in allowlist mode the proxy's rules
+  uint16_t proxy_port = 0;                       // allowlist mode: the proxy's port on the sandbox's 127.0.0.1
   bool unrestricted = false;
   bool best_effort = false;
   std::string workspace;
@@ -53,6 +54,11 @@ std::vector<std::string> ScrubEnvironment(const std::vector<std::string>& enviro
                                           std::vector<std::string>* dropped);
 bool LooksLikeSecretName(const std::string& name);
 bool LooksLikeSecretValue(const std::string& value);
+
+// The port the proxy listens on inside the sandbox (its own loopback, so it collides with nothing outside).
+inline constexpr uint16_t kProxyPort = 3128;
+// The variables that point HTTP clients, git, pip, npm and language runtimes at the proxy (both spellings).
+std::vector<std::string> ProxyEnvironment(uint16_t port);
 
 // Human-readable rendering, used by `policy show` and `run --dry-run`.
 std::string Describe(const LaunchPlan& plan);

@@ -33,6 +33,7 @@ std::string ToJson(const LaunchPlan& plan) {
   j["home"] = plan.home;
   j["cwd"] = plan.cwd;
   j["network"] = NetworkJson(plan.network);
+  if (plan.proxy_port != 0) j["network"]["proxy_port"] = plan.proxy_port;
   nlohmann::ordered_json fs = nlohmann::ordered_json::array();
   for (const policy::PathRule& r : plan.fs) {
     fs.push_back({{"path", r.path}, {"access", policy::AccessName(r.access)}, {"origin", r.origin.ToString()}});

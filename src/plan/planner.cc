@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <cctype>
 #include <map>
 
 #include "plan/launch_plan.h"
@@ -48,7 +49,26 @@ std::string DescribeNetwork(const policy::Network& net) {
   return out;
 }
 
+bool IsProxyVariable(const std::string& name) {
+  std::string upper;
+  for (char c : name) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return upper == "HTTP_PROXY" || upper == "HTTPS_PROXY" || upper == "ALL_PROXY" || upper == "NO_PROXY" ||
+         upper == "FTP_PROXY" || upper == "RSYNC_PROXY" || upper == "GIT_PROXY_COMMAND";
+}
+
 }  // namespace
+
+std::vector<std::string> ProxyEnvironment(uint16_t port) {
+  const std::string http = "http://127.0.0.1:" + std::to_string(port);
+  // socks5h: the proxy resolves names (the sandbox has no resolver to reach).
+  const std::string socks = "socks5h://127.0.0.1:" + std::to_string(port);
+  const std::string local = "localhost,127.0.0.1,::1";
+  std::vector<std::string> env;
+  for (const char* name : {"HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"}) env.push_back(std::string(name) + "=" + http);
+  for (const char* name : {"ALL_PROXY", "all_proxy"}) env.push_back(std::string(name) + "=" + socks);
+  for (const char* name : {"NO_PROXY", "no_proxy"}) env.push_back(std::string(name) + "=" + local);
+  return env;
+}
 
 Result<LaunchPlan> MakePlan(const policy::Policy& pol, const Facts& facts, std::vector<std::string> argv) {
   if (argv.empty()) return MakeError("no command given (usage: cordon run [OPTIONS] -- CMD [ARGS...])");
@@ -164,6 +184,13 @@ Result<LaunchPlan> MakePlan(const policy::Policy& pol, const Facts& facts, std::
   env_rules.set.emplace("HOME", facts.home);
   env_rules.set["PWD"] = plan.cwd;
   plan.env = ScrubEnvironment(facts.environ, env_rules, &plan.dropped_env);
+  // The caller's proxy settings mean nothing inside: either there is no network, or it is cordon's proxy.
+  std::erase_if(plan.env, [](const std::string& e) { return IsProxyVariable(e.substr(0, e.find('='))); });
+  if (plan.network.mode == policy::NetworkMode::kAllowlist) {
+    plan.proxy_port = kProxyPort;
+    for (std::string& v : ProxyEnvironment(plan.proxy_port)) plan.env.push_back(std::move(v));
+    std::sort(plan.env.begin(), plan.env.end());
+  }
   if (std::none_of(plan.env.begin(), plan.env.end(), [](const std::string& e) { return e.starts_with("PATH="); })) {
     plan.env.push_back("PATH=/usr/local/bin:/usr/bin:/bin:/usr/local/sbin:/usr/sbin:/sbin");
     std::sort(plan.env.begin(), plan.env.end());
@@ -181,6 +208,7 @@ std::string Describe(const LaunchPlan& plan) {
   out += "workspace: " + plan.workspace + "\n";
   out += "home: " + plan.home + "\n";
   out += DescribeNetwork(plan.network);
+  if (plan.proxy_port != 0) out += "  proxy on the sandbox's 127.0.0.1:" + std::to_string(plan.proxy_port) + "\n";
   out += "filesystem (most specific path wins; not listed = not visible):\n";
   for (const PathRule& r : plan.fs) {
     out += "  " + std::string(policy::AccessName(r.access)) + std::string(6 - std::string(policy::AccessName(r.access)).size(), ' ') +

@@ -24,6 +24,33 @@ const char* NetworkModeName(NetworkMode m) {
 
 NetRules Network::Rules() const { return NetRules(allow, deny, hosts); }
 
+Status Network::ApplyFlags(const std::string& mode_flag, const std::vector<std::string>& allow_hosts) {
+  if (!mode_flag.empty()) {
+    if (mode_flag == "none") mode = NetworkMode::kNone;
+    else if (mode_flag == "allowlist") mode = NetworkMode::kAllowlist;
+    else if (mode_flag == "full") mode = NetworkMode::kFull;
+    else return MakeError("--net must be none, allowlist or full, not \"" + mode_flag + "\"");
+  }
+  if (allow_hosts.empty()) return {};
+  if (mode_flag.empty() && mode == NetworkMode::kNone) mode = NetworkMode::kAllowlist;
+  if (mode != NetworkMode::kAllowlist) {
+    return MakeError(std::string("--allow-host needs network mode allowlist, but it is ") + NetworkModeName(mode));
+  }
+  for (const std::string& text : allow_hosts) {
+    Result<EndpointPattern> p = ParseEndpointPattern(text);
+    if (!p.ok()) return std::move(p).error().With("--allow-host " + text);
+    p->origin = {"--allow-host", 0};
+    for (const EndpointPattern& d : deny) {
+      if (d.Covers(*p)) {
+        return MakeError("--allow-host " + text + " contradicts the policy's deny rule " + d.text + " (" +
+                         d.origin.ToString() + ")");
+      }
+    }
+    allow.push_back(std::move(*p));
+  }
+  return {};
+}
+
 std::string Origin::ToString() const {
   if (line == 0) return file;
   return file + ":" + std::to_string(line);

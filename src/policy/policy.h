@@ -59,6 +59,10 @@ struct Network {
   std::vector<EndpointPattern> allow, deny;
   std::map<std::string, IpAddress> hosts;  // canonical name -> address, consulted before DNS
   NetRules Rules() const;
+  // The command line's shortcuts over the policy: `--net MODE` ("" = as the policy says) and `--allow-host
+  // PATTERN` (repeatable; implies allowlist). Contradictions are errors: allow rules with mode none or full,
+  // a pattern the policy denies, a bad pattern or mode.
+  Status ApplyFlags(const std::string& mode_flag, const std::vector<std::string>& allow_hosts);
 };
 
 struct Policy {
