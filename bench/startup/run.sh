@@ -61,11 +61,48 @@ for p in .gitconfig .pyenv .cargo/bin .rustup .local/bin; do
   bw+=(--ro-bind-try "$home/$p" "$home/$p")
 done
 bw+=(--bind "$ws" "$ws" --chdir "$ws"
-     --clearenv --setenv PATH /usr/local/bin:/usr/bin:/bin --setenv HOME "$home"
-     "$TRUE")
+     --clearenv --setenv PATH /usr/local/bin:/usr/bin:/bin --setenv HOME "$home")
+
+# bwrap-eq: the same, plus what else cordon's default profile builds that bwrap can express: cordon's own
+# seccomp program (from seccomp_gen, next to the cordon binary's build tree), /proc hardening (read-only
+# /proc/sys & co, masked /proc/kcore & co) and a mask on every denied path that exists in a visible root
+# (from `cordon run --dry-run --json`). Still no Landlock and no secret search: bwrap has neither.
+GEN=${SECCOMP_GEN:-$(dirname "$CORDON")/../cordon_seccomp_gen}
+bweq=()
+if [ -x "$GEN" ] && "$GEN" --bpf "$work/seccomp.bpf"; then
+  bweq=("${bw[@]}" --seccomp 3)
+  for d in /proc/sys /proc/sysrq-trigger /proc/irq /proc/bus /proc/fs; do
+    [ -e "$d" ] && bweq+=(--ro-bind "$d" "$d")
+  done
+  for f in /proc/kcore /proc/keys /proc/timer_list /proc/sched_debug /proc/latency_stats /proc/kmsg \
+           /proc/kallsyms /proc/kpagecount /proc/kpageflags /proc/kpagecgroup; do
+    [ -e "$f" ] && bweq+=(--ro-bind /dev/null "$f")
+  done
+  for d in /proc/acpi /proc/scsi /proc/asound /proc/driver; do
+    [ -e "$d" ] && bweq+=(--tmpfs "$d" --remount-ro "$d")
+  done
+  while IFS= read -r denied; do
+    if [ -d "$denied" ]; then bweq+=(--tmpfs "$denied" --remount-ro "$denied")
+    elif [ -e "$denied" ]; then bweq+=(--ro-bind /dev/null "$denied"); fi
+  done < <("$CORDON" run -w "$ws" --dry-run --json -- "$TRUE" | python3 -c '
+import json, sys
+rules = json.load(sys.stdin)["filesystem"]
+visible = [r["path"] for r in rules if r["access"] in ("read", "write")]
+for r in rules:
+    p = r["path"]
+    if r["access"] == "deny" and any(p.startswith(v.rstrip("/") + "/") for v in visible):
+        print(p)')
+  bweq+=("$TRUE")
+else
+  echo "run.sh: $GEN not found: no bwrap-eq variant (set SECCOMP_GEN)" >&2
+fi
+bw+=("$TRUE")
 
 # Sanity: every variant must actually succeed before we time it.
 "${bw[@]}" || { echo "run.sh: the bwrap variant fails on this machine" >&2; exit 2; }
+if [ ${#bweq[@]} -gt 0 ]; then
+  "${bweq[@]}" 3<"$work/seccomp.bpf" || { echo "run.sh: the bwrap-eq variant fails on this machine" >&2; exit 2; }
+fi
 "$CORDON" run -w "$ws" -- "$TRUE" || { echo "run.sh: 'cordon run -- true' fails" >&2; exit 2; }
 
 q() { printf '%q ' "$@"; }   # one shell-words string for hyperfine -N
@@ -84,9 +121,20 @@ echo
 
 hyperfine -N --warmup "$WARMUP" --runs "$RUNS" --export-json "$json" --style basic "${cmds[@]}"
 
+# bwrap reads its seccomp program from a file descriptor, which hyperfine -N cannot open per run: the
+# equivalence comparison runs through a shell, whose start-up hyperfine measures and subtracts.
+if [ ${#bweq[@]} -gt 0 ]; then
+  echo
+  echo "equivalent configuration (through a shell, shell start-up subtracted):"
+  hyperfine --warmup "$WARMUP" --runs "$RUNS" --export-json "$work/eq.json" --style basic \
+    -n cordon "$(q "$CORDON" run -w "$ws" -- "$TRUE")" \
+    -n bwrap-eq "$(q "${bweq[@]}") 3<$(q "$work/seccomp.bpf")"
+fi
+
 echo
-python3 - "$json" <<'EOF'
+python3 - "$json" "$work/eq.json" <<'EOF'
 import json
+import os
 import sys
 
 res = {r["command"]: r for r in json.load(open(sys.argv[1]))["results"]}
@@ -103,6 +151,14 @@ for a, b in (("cordon", "native"), ("bwrap", "native"), ("cordon", "bwrap")):
 for extra in ("cordon-read-only", "cordon-full"):
     if extra in med:
         print(f"median ratio {extra}/native: {med[extra] / med['native']:.2f}x")
+if os.path.exists(sys.argv[2]):
+    eq = {r["command"]: r for r in json.load(open(sys.argv[2]))["results"]}
+    print()
+    print("equivalent configuration (shell-corrected):")
+    for name, r in eq.items():
+        print(f"  {name:<10} median {ms(r['median']):.3f} ms  min {ms(r['min']):.3f} ms")
+    print(f"median ratio cordon/bwrap-eq: {eq['cordon']['median'] / eq['bwrap-eq']['median']:.2f}x"
+          f"   (overhead {ms(eq['cordon']['median'] - eq['bwrap-eq']['median']):+.3f} ms)")
 EOF
 [ -n "${BENCH_JSON:-}" ] && echo "hyperfine JSON: $json"
 exit 0
