@@ -7,12 +7,10 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <sstream>
-#include <thread>
 
 namespace cordon::linux_backend::cgroups {
 namespace {
@@ -178,13 +176,10 @@ std::string Sandbox::Describe() const {
 }
 
 Sandbox::~Sandbox() {
-  // The sandbox's processes are gone with its init, but the kernel may take a moment to let the cgroup go.
-  // Wait a little; a group still busy then is removed by the next run (RemoveStale), not waited for here.
-  for (const std::string& dir : dirs_) {
-    for (int i = 0; i < 20 && rmdir(dir.c_str()) != 0 && errno == EBUSY; ++i) {
-      std::this_thread::sleep_for(std::chrono::microseconds(200));
-    }
-  }
+  // The command and everything it started are gone (init killed and reaped them before reporting), but init
+  // itself may still be on its way out. A group still busy now is removed by the next run (RemoveStale):
+  // cordon does not wait for the kernel's teardown.
+  for (const std::string& dir : dirs_) rmdir(dir.c_str());
 }
 
 std::string Availability() {

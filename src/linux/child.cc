@@ -70,12 +70,9 @@ int ExecSearch(const ChildSpec& s) {
   const char* step = nullptr;
   if (int err = capabilities::DropAll(&step)) Fail(s, step, err);
   if (s.landlock != nullptr) {
-    char ready = 0;
-    if (read(s.landlock_ready, &ready, 1) != 1) _exit(125);  // cordon failed adding the rules and says why
     const char* path = nullptr;
     if (int err = landlock::Apply(*s.landlock, s.landlock_ruleset, &path)) Fail(s, "landlock", err, path);
   }
-  close(s.landlock_ready);
   if (sigprocmask(SIG_SETMASK, &s.original_mask, nullptr) != 0) Fail(s, "sigprocmask", errno);
   if (int err = seccomp::Apply(*s.seccomp)) Fail(s, "seccomp", err);
   int err = ExecSearch(s);
@@ -113,6 +110,11 @@ void RunInit(const ChildSpec& s) {
   }
   SetupFailure f;
   if (!mounts::Apply(*s.mounts, &f)) Report(s, f, 125);
+  // cordon has meanwhile added the host-path Landlock rules and moved init into the sandbox's cgroup, which
+  // the command then inherits.
+  char ready = 0;
+  if (read(s.parent_ready, &ready, 1) != 1) _exit(125);  // cordon failed, and says why
+  close(s.parent_ready);
 
   // The command shares init's memory until it execs (init waits meanwhile), like vfork: no page tables
   // to copy. It runs on its own stack and writes nothing else of init's.
@@ -122,7 +124,6 @@ void RunInit(const ChildSpec& s) {
 
   close(s.error_write);
   close(s.landlock_ruleset);
-  close(s.landlock_ready);
   const char* step = nullptr;
   (void)capabilities::DropAll(&step);  // init needs none to reap
   for (;;) {

@@ -7,7 +7,9 @@
 //   ├─ hostname, loopback (+ the proxy's        ├─ drop every capability, no_new_privs
 //   │  listening socket, handed to cordon)      │
 //   ├─ mounts → pivot_root                      ├─ Landlock
-//   ├─ fork the command                         ├─ seccomp (last)
+//   ├─ wait: Landlock rules added, cgroup       │
+//   │  entered (cordon did both meanwhile)      │
+//   ├─ start the command (vfork-style)          ├─ seccomp (last)
 //   └─ reap; once the command exits, kill and   └─ execve
 //      reap the rest, report the status, exit
 //      (its exit also tears the pid namespace down: no process of the sandbox survives it)
@@ -38,7 +40,7 @@ struct ChildSpec {
   uint16_t proxy_port = 0;     // allowlist mode: the port the proxy listens on inside
   int proxy_channel = -1;      // allowlist mode: where init sends that listening socket
   int landlock_ruleset = -1;  // filled with the host-path rules by the parent while init mounts
-  int landlock_ready = -1;    // one byte: the parent has added them (EOF: it failed)
+  int parent_ready = -1;      // one byte: the parent has added them and entered init into the cgroup
   int sync_read = -1;    // EOF or one byte: the parent wrote the id maps
   int error_write = -1;  // SetupFailure records
   int status_write = -1;  // the command's wait status, from init

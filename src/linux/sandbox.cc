@@ -200,7 +200,7 @@ class LinuxBackend : public Backend {
     CORDON_ASSIGN_OR_RETURN(Pipe sync, MakePipe());
     CORDON_ASSIGN_OR_RETURN(Pipe errors, MakePipe());
     CORDON_ASSIGN_OR_RETURN(Pipe status, MakePipe());
-    CORDON_ASSIGN_OR_RETURN(Pipe landlock_ready, MakePipe());
+    CORDON_ASSIGN_OR_RETURN(Pipe parent_ready, MakePipe());
     UniqueFd ruleset;
     if (ll.abi > 0) {
       CORDON_ASSIGN_OR_RETURN(ruleset, landlock::CreateRuleset(landlock));
@@ -217,7 +217,7 @@ class LinuxBackend : public Backend {
     spec.mounts = &mounts;
     spec.landlock = ll.abi > 0 ? &landlock : nullptr;
     spec.landlock_ruleset = ruleset.get();
-    spec.landlock_ready = landlock_ready.read.get();
+    spec.parent_ready = parent_ready.read.get();
     spec.seccomp = &seccomp::Prebuilt();
     spec.rlimits = rlimits::Prepare(plan.limits, cgroup.active() ? 0 : 2 * plan.limits.memory_bytes);
     spec.argv = argv.data();
@@ -232,7 +232,7 @@ class LinuxBackend : public Backend {
     spec.error_write = errors.write.get();
     spec.status_write = status.write.get();
     int parent_ends[] = {sync.write.get(),          errors.read.get(), status.read.get(),
-                         landlock_ready.write.get(), signals.fd(),      egress.parent_end()};
+                         parent_ready.write.get(), signals.fd(),      egress.parent_end()};
     std::copy(std::begin(parent_ends), std::end(parent_ends), spec.parent_fds);
 
     int pidfd = -1;
@@ -251,7 +251,7 @@ class LinuxBackend : public Backend {
     sync.read.Reset();
     errors.write.Reset();
     status.write.Reset();
-    landlock_ready.read.Reset();
+    parent_ready.read.Reset();
     egress.CloseChildEnd();
 
     auto kill_and_reap = [&] {
@@ -259,10 +259,6 @@ class LinuxBackend : public Backend {
       siginfo_t info{};
       sys::RetryEintr([&] { return waitid(P_PIDFD, static_cast<id_t>(child.get()), &info, WEXITED); });
     };
-    if (auto r = cgroup.Enter(static_cast<pid_t>(pid)); !r.ok()) {
-      kill_and_reap();
-      return std::move(r).error();
-    }
     if (auto r = userns::WriteMaps(static_cast<pid_t>(pid), getuid(), getgid()); !r.ok()) {
       kill_and_reap();
       return std::move(r).error().With("setting up the user namespace");
@@ -274,7 +270,12 @@ class LinuxBackend : public Backend {
       return Error{"waking the sandbox", err, {}};
     }
     sync.write.Reset();
-    // The host-path Landlock rules, while the child builds its mounts; the command waits for them.
+    // While init builds its mounts: the host-path Landlock rules, and init into the cgroup (a cgroup v1 move
+    // can wait for an RCU grace period, milliseconds). Init waits for both before it starts the command.
+    if (auto r = cgroup.Enter(static_cast<pid_t>(pid)); !r.ok()) {
+      kill_and_reap();
+      return std::move(r).error();
+    }
     if (ruleset.valid()) {
       if (auto r = landlock::AddHostRules(ruleset.get(), landlock); !r.ok()) {
         kill_and_reap();
@@ -282,12 +283,12 @@ class LinuxBackend : public Backend {
       }
       ruleset.Reset();
     }
-    if (write(landlock_ready.write.get(), &go, 1) != 1) {
+    if (write(parent_ready.write.get(), &go, 1) != 1) {
       int err = errno;
       kill_and_reap();
       return Error{"waking the sandbox's command", err, {}};
     }
-    landlock_ready.write.Reset();
+    parent_ready.write.Reset();
 
     // The proxy starts once init hands over its listening socket (or fails, and then says why below).
     Status proxy = egress.Start(events);
@@ -308,9 +309,6 @@ class LinuxBackend : public Backend {
     CORDON_ASSIGN_OR_RETURN(WaitResult w, Supervise({child.get(), signals.fd(), status.read.get(), &egress},
                                                     plan.limits.timeout_seconds, start));
     egress.Shutdown();
-    // A cgroup can only be removed once init is gone; without one, the kernel's teardown of init need not
-    // hold cordon up.
-    if (!w.reaped && cgroup.active()) CORDON_TRY(Reap(child.get(), w));
     RunOutcome out;
     if (n == static_cast<ssize_t>(sizeof(failure)) && failure.exec_failed) {
       out.kind = failure.err == ENOENT ? RunOutcome::Kind::kNotFound : RunOutcome::Kind::kNotExecutable;
