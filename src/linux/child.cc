@@ -65,6 +65,8 @@ int ExecSearch(const ChildSpec& s) {
   if (setsid() < 0) Fail(s, "setsid", errno);
   int failed_resource = 0;
   if (int err = rlimits::Apply(s.rlimits, &failed_resource)) Fail(s, "setrlimit", err);
+  if (s.stdout_fd >= 0 && dup2(s.stdout_fd, STDOUT_FILENO) < 0) Fail(s, "dup2 stdout", errno);
+  if (s.stderr_fd >= 0 && dup2(s.stderr_fd, STDERR_FILENO) < 0) Fail(s, "dup2 stderr", errno);
   if (chdir(s.cwd) != 0) Fail(s, "chdir", errno, s.cwd);
   if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) != 0) Fail(s, "close_range", errno);
   const char* step = nullptr;
@@ -124,6 +126,8 @@ void RunInit(const ChildSpec& s) {
 
   close(s.error_write);
   close(s.landlock_ruleset);
+  close(s.stdout_fd);  // init holds no end of the output pipes: they end with the command's last writer
+  close(s.stderr_fd);
   const char* step = nullptr;
   (void)capabilities::DropAll(&step);  // init needs none to reap
   for (;;) {

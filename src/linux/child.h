@@ -40,6 +40,8 @@ struct ChildSpec {
   uint16_t proxy_port = 0;     // allowlist mode: the port the proxy listens on inside
   int proxy_channel = -1;      // allowlist mode: where init sends that listening socket
   int landlock_ruleset = -1;  // filled with the host-path rules by the parent while init mounts
+  int stdout_fd = -1;          // pipes to the supervisor's output pumps, dup2()ed onto 1 and 2 (-1: inherit)
+  int stderr_fd = -1;
   int parent_ready = -1;      // one byte: the parent has added them and entered init into the cgroup
   int sync_read = -1;    // EOF or one byte: the parent wrote the id maps
   int error_write = -1;  // SetupFailure records

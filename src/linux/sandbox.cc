@@ -20,6 +20,7 @@
 #include "base/unique_fd.h"
 #include "linux/cgroups.h"
 #include "linux/egress.h"
+#include "linux/supervise.h"
 #include "linux/child.h"
 #include "linux/fs_layout.h"
 #include "linux/userns.h"
@@ -40,13 +41,17 @@ Result<Pipe> MakePipe() {
 }
 
 // Blocks cordon's terminating signals and returns a signalfd for them, so one poll() sees them with the child.
+// SIGPIPE is blocked too (not watched): a caller that stops reading shows up as EPIPE on the output pumps.
+// The command gets the original mask back before exec.
 class SignalGuard {
  public:
   Result<void> Install() {
     sigset_t set;
     sigemptyset(&set);
     for (int s : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) sigaddset(&set, s);
-    if (sigprocmask(SIG_BLOCK, &set, &original_) != 0) return ErrnoError("sigprocmask");
+    sigset_t blocked = set;
+    sigaddset(&blocked, SIGPIPE);
+    if (sigprocmask(SIG_BLOCK, &blocked, &original_) != 0) return ErrnoError("sigprocmask");
     installed_ = true;
     fd_.Reset(signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK));
     if (!fd_.valid()) return ErrnoError("signalfd");
@@ -90,83 +95,6 @@ RunOutcome FromStatus(int status) {
   return o;
 }
 
-// Waits for the end of a run: the command's status from init (`statusfd`, -1 when there is none) or the exit
-// of the process behind `pidfd`, enforcing the timeout and turning cordon's own SIGINT/SIGTERM/SIGHUP/SIGQUIT
-// into the end of the run. Kills with SIGKILL. Init kills and reaps everything else before it reports, so
-// the status is the end of the sandbox; the kernel finishes tearing init down without cordon waiting.
-struct WaitResult {
-  siginfo_t info{};  // when reaped
-  bool reaped = false;
-  bool have_status = false;
-  int status = 0;  // the command's wait status, from init
-  bool timed_out = false;
-  int interrupted_by = 0;
-};
-
-Result<void> Reap(int pidfd, WaitResult& r) {
-  if (sys::RetryEintr([&] { return waitid(P_PIDFD, static_cast<id_t>(pidfd), &r.info, WEXITED); }) != 0) {
-    return ErrnoError("waitid");
-  }
-  r.reaped = true;
-  return {};
-}
-
-// What Supervise watches: init (pidfd), cordon's signals, init's report of the status, the proxy.
-struct Watch {
-  int pidfd = -1;
-  int sigfd = -1;
-  int statusfd = -1;
-  Egress* egress = nullptr;
-};
-
-Result<WaitResult> Supervise(Watch watch, double timeout_seconds, Clock::time_point start) {
-  const int pidfd = watch.pidfd, sigfd = watch.sigfd;
-  int statusfd = watch.statusfd;
-  const int proxyfd = watch.egress != nullptr ? watch.egress->fd() : -1;
-  WaitResult r;
-  bool killed = false;
-  for (;;) {
-    int wait_ms = -1;
-    if (timeout_seconds > 0 && !killed) {
-      double left = timeout_seconds - std::chrono::duration<double>(Clock::now() - start).count();
-      // poll() takes an int: wait in slices of at most an hour (timeouts may be up to a year).
-      wait_ms = left <= 0 ? 0 : static_cast<int>(std::min(std::ceil(left * 1000), 3600.0 * 1000));
-    }
-    // A negative fd is skipped by poll().
-    pollfd fds[4] = {{pidfd, POLLIN, 0}, {sigfd, POLLIN, 0}, {statusfd, POLLIN, 0}, {proxyfd, POLLIN, 0}};
-    int n = poll(fds, 4, wait_ms);
-    if (n < 0 && errno != EINTR) return ErrnoError("poll");
-    bool expired = timeout_seconds > 0 &&
-                   std::chrono::duration<double>(Clock::now() - start).count() >= timeout_seconds;
-    if (n == 0 && !killed && expired) {
-      r.timed_out = true;
-      sys::PidfdSendSignal(pidfd, SIGKILL);
-      killed = true;
-      continue;
-    }
-    if (n > 0 && (fds[1].revents & POLLIN)) {
-      signalfd_siginfo si{};
-      if (read(sigfd, &si, sizeof(si)) == sizeof(si) && !killed) {
-        r.interrupted_by = static_cast<int>(si.ssi_signo);
-        sys::PidfdSendSignal(pidfd, SIGKILL);
-        killed = true;
-      }
-    }
-    if (n > 0 && (fds[3].revents & POLLIN)) watch.egress->Dispatch();
-    if (statusfd >= 0 && n > 0 && (fds[2].revents & (POLLIN | POLLHUP))) {
-      // The status, or EOF: init died without reporting (killed); its exit tells the rest.
-      r.have_status = read(statusfd, &r.status, sizeof(r.status)) == sizeof(r.status);
-      if (r.have_status && !killed) return r;
-      statusfd = -1;
-      continue;
-    }
-    if (n > 0 && (fds[0].revents & POLLIN)) {
-      CORDON_TRY(Reap(pidfd, r));
-      return r;
-    }
-  }
-}
-
 class LinuxBackend : public Backend {
  public:
   Result<RunOutcome> Run(const plan::LaunchPlan& plan, audit::EventSink& events) override {
@@ -207,6 +135,12 @@ class LinuxBackend : public Backend {
     }
     Egress egress;
     CORDON_TRY(egress.Prepare(plan));
+    // The command's output through the supervisor (and its filter), unless the plan says to inherit.
+    OutputPump out_pump, err_pump;
+    if (plan.filter_output) {
+      CORDON_TRY(out_pump.Prepare(STDOUT_FILENO, nullptr));
+      CORDON_TRY(err_pump.Prepare(STDERR_FILENO, nullptr));
+    }
     SignalGuard signals;
     CORDON_TRY(signals.Install());
 
@@ -214,6 +148,8 @@ class LinuxBackend : public Backend {
     spec.own_network = plan.network.mode != policy::NetworkMode::kFull;
     spec.proxy_port = plan.proxy_port;
     spec.proxy_channel = egress.child_end();
+    spec.stdout_fd = out_pump.child_end();
+    spec.stderr_fd = err_pump.child_end();
     spec.mounts = &mounts;
     spec.landlock = ll.abi > 0 ? &landlock : nullptr;
     spec.landlock_ruleset = ruleset.get();
@@ -231,8 +167,9 @@ class LinuxBackend : public Backend {
     spec.sync_read = sync.read.get();
     spec.error_write = errors.write.get();
     spec.status_write = status.write.get();
-    int parent_ends[] = {sync.write.get(),          errors.read.get(), status.read.get(),
-                         parent_ready.write.get(), signals.fd(),      egress.parent_end()};
+    int parent_ends[] = {sync.write.get(),         errors.read.get(), status.read.get(),  parent_ready.write.get(),
+                         signals.fd(),             egress.parent_end(), out_pump.fd(),     err_pump.fd()};
+    static_assert(std::size(parent_ends) <= std::size(ChildSpec{}.parent_fds));
     std::copy(std::begin(parent_ends), std::end(parent_ends), spec.parent_fds);
 
     int pidfd = -1;
@@ -253,6 +190,8 @@ class LinuxBackend : public Backend {
     status.write.Reset();
     parent_ready.read.Reset();
     egress.CloseChildEnd();
+    out_pump.CloseChildEnd();
+    err_pump.CloseChildEnd();
 
     auto kill_and_reap = [&] {
       sys::PidfdSendSignal(child.get(), SIGKILL);
@@ -306,8 +245,12 @@ class LinuxBackend : public Backend {
       return Error{what, failure.err, {"building the sandbox"}};
     }
 
-    CORDON_ASSIGN_OR_RETURN(WaitResult w, Supervise({child.get(), signals.fd(), status.read.get(), &egress},
-                                                    plan.limits.timeout_seconds, start));
+    Watch watch{child.get(), signals.fd(), status.read.get(), &egress};
+    if (plan.filter_output) {
+      watch.out = &out_pump;
+      watch.err = &err_pump;
+    }
+    CORDON_ASSIGN_OR_RETURN(WaitResult w, Supervise(watch, plan.limits.timeout_seconds, start));
     egress.Shutdown();
     RunOutcome out;
     if (n == static_cast<ssize_t>(sizeof(failure)) && failure.exec_failed) {

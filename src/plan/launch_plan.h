@@ -36,6 +36,7 @@ struct LaunchPlan {
   std::vector<std::string> hidden_env_roots;     // the scan roots whose .env files are hidden
   policy::Limits limits;
   policy::Network network;                       // mode, and in allowlist mode the proxy's rules
+  bool filter_output = true;                     // stdout/stderr through cordon (redaction); false: inherited
   uint16_t proxy_port = 0;                       // allowlist mode: the proxy's port on the sandbox's 127.0.0.1
   bool unrestricted = false;
   bool best_effort = false;

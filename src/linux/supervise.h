@@ -1,0 +1,41 @@
+// The supervisor's one loop, from exec to the end of a run: init's pidfd, cordon's own signals (signalfd),
+// init's report of the command's status, the proxy's epoll fd, the command's output pipes and the flush
+// timer, and the timeout. Kills the sandbox (SIGKILL to init) on timeout or on SIGINT/SIGTERM/SIGHUP/SIGQUIT.
+// Init kills and reaps everything else before it reports, so the status is the end of the sandbox; the kernel
+// finishes tearing init down without cordon waiting.
+#pragma once
+
+#include <signal.h>
+
+#include <chrono>
+
+#include "base/result.h"
+#include "linux/egress.h"
+#include "linux/output.h"
+
+namespace cordon::linux_backend {
+
+struct WaitResult {
+  siginfo_t info{};  // when reaped
+  bool reaped = false;
+  bool have_status = false;
+  int status = 0;  // the command's wait status, from init
+  bool timed_out = false;
+  int interrupted_by = 0;
+};
+
+struct Watch {
+  int pidfd = -1;
+  int sigfd = -1;
+  int statusfd = -1;  // -1: none (the unrestricted run); wait for the pidfd
+  Egress* egress = nullptr;
+  OutputPump* out = nullptr;  // stdout, stderr; nullptr when the command writes to cordon's own directly
+  OutputPump* err = nullptr;
+};
+
+Result<WaitResult> Supervise(Watch watch, double timeout_seconds, std::chrono::steady_clock::time_point start);
+
+// waitid on the pidfd.
+Result<void> Reap(int pidfd, WaitResult& r);
+
+}  // namespace cordon::linux_backend
