@@ -1,0 +1,146 @@
+#include "redact/rules.h"
+
+#include <cctype>
+#include <cmath>
+
+#include "redact/builtin_db.h"
+#include "redact/patterns.h"
+
+namespace cordon::redact {
+namespace {
+
+bool ValidId(const std::string& id) {
+  if (id.empty() || id.size() > 64 || id.front() == '-' || id.back() == '-') return false;
+  for (char c : id) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
+  }
+  return true;
+}
+
+bool IEquals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+  }
+  return true;
+}
+
+Status CheckPattern(const std::string& what, const std::string& regex) {
+  if (regex.empty()) return MakeError(what + " is empty");
+  Result<RegexWidths> w = AnalyzeRegex(regex);
+  if (!w.ok()) return std::move(w).error();
+  if (w->max_width == UINT32_MAX || w->max_width > kMaxRuleWidth) {
+    return MakeError(what + " has no upper bound on its length (or one above " + std::to_string(kMaxRuleWidth) +
+                     " bytes): write every repeat with a limit, {0,N} instead of * and {1,N} instead of +");
+  }
+  if (w->min_width == 0) return MakeError(what + " matches the empty string");
+  return {};
+}
+
+}  // namespace
+
+RuleSet BuiltinRuleSet() { return RuleSet{BuiltinRules()}; }
+
+std::string_view RuleValue(const Rule& rule, std::string_view match) {
+  std::string_view v = match;
+  if (!rule.value_after.empty()) {
+    size_t best = std::string_view::npos, best_len = 0;
+    for (const std::string& sep : rule.value_after) {
+      if (sep.empty() || sep.size() > match.size()) continue;
+      for (size_t i = 0; i + sep.size() <= match.size() && i < best; ++i) {
+        if (IEquals(match.substr(i, sep.size()), sep)) {
+          best = i;
+          best_len = sep.size();
+          break;
+        }
+      }
+    }
+    if (best != std::string_view::npos) v = match.substr(best + best_len);
+  }
+  auto lead = [](char c) { return c == ' ' || c == '\t' || c == '"' || c == '\'' || c == '`' || c == '>' || c == '='; };
+  auto trail = [](char c) { return c == ' ' || c == '\t' || c == '"' || c == '\'' || c == '`' || c == ',' || c == ';'; };
+  while (!v.empty() && lead(v.front())) v.remove_prefix(1);
+  while (!v.empty() && trail(v.back())) v.remove_suffix(1);
+  return v;
+}
+
+bool IsPlaceholder(std::string_view value) {
+  static constexpr std::string_view kWords[] = {"example", "your_", "your-", "yourpass", "yourtoken", "yourkey",
+                                                "changeme", "change_me", "change-me", "placeholder", "redacted",
+                                                "dummy", "xxxxx", "*****", ".....", "${", "{{", "$(", "%(", "<", ">"};
+  std::string lower(value);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (std::string_view w : kWords) {
+    if (lower.find(w) != std::string::npos) return true;
+  }
+  return false;
+}
+
+double ShannonEntropy(std::string_view s) {
+  if (s.empty()) return 0;
+  size_t counts[256] = {};
+  for (unsigned char c : s) ++counts[c];
+  double h = 0;
+  const double n = static_cast<double>(s.size());
+  for (size_t c : counts) {
+    if (c == 0) continue;
+    double p = static_cast<double>(c) / n;
+    h -= p * std::log2(p);
+  }
+  return h;
+}
+
+Status CheckRule(const Rule& rule) {
+  if (!ValidId(rule.id)) {
+    return MakeError("rule id `" + rule.id + "` is not valid: use 1 to 64 of a-z, 0-9 and -, not starting or ending in -");
+  }
+  const std::string name = "rule `" + rule.id + "`: ";
+  if (rule.description.find('\n') != std::string::npos) return MakeError(name + "the description must be one line");
+  Status s = CheckPattern("regex", rule.regex);
+  if (!s.ok()) return MakeError(name + s.error().message);
+  if (!rule.begin.empty()) {
+    s = CheckPattern("begin", rule.begin);
+    if (!s.ok()) return MakeError(name + s.error().message);
+  }
+  if (!(rule.min_entropy >= 0 && rule.min_entropy <= 8)) {
+    return MakeError(name + "min_entropy must be between 0 and 8 (bits per byte)");
+  }
+  for (const std::string& v : rule.value_after) {
+    if (v.empty()) return MakeError(name + "value_after entries must not be empty");
+  }
+  return {};
+}
+
+uint64_t RulesFingerprint(const std::vector<Rule>& rules) {
+  uint64_t h = 14695981039346656037ULL;
+  auto mix = [&](const std::string& s) {
+    for (unsigned char c : s) h = (h ^ c) * 1099511628211ULL;
+    h = (h ^ 0xff) * 1099511628211ULL;
+  };
+  for (const Rule& r : rules) {
+    mix(r.id);
+    mix(r.regex);
+    mix(r.begin);
+  }
+  return h;
+}
+
+std::vector<PatternSource> RuleSources(const std::vector<Rule>& rules, size_t first) {
+  std::vector<PatternSource> out;
+  for (size_t i = first; i < rules.size(); ++i) {
+    const Rule& r = rules[i];
+    PatternInfo info;
+    info.kind = PatternKind::kMatch;
+    info.label = static_cast<uint32_t>(i);
+    info.multiline = !r.begin.empty();
+    out.push_back({r.regex, info});
+    if (!r.begin.empty()) {
+      info.kind = PatternKind::kBegin;
+      info.multiline = false;
+      out.push_back({r.begin, info});
+    }
+  }
+  return out;
+}
+
+}  // namespace cordon::redact
