@@ -245,7 +245,7 @@ void Stream::Match(size_t db, unsigned id, uint64_t to) {
   if (label.rule != nullptr && label.rule->min_entropy > 0) {
     std::string_view match(buf_.data() + (start - base_), static_cast<size_t>(to - start));
     std::string_view value = RuleValue(*label.rule, match);
-    if (ShannonEntropy(value) < label.rule->min_entropy || IsPlaceholder(value)) return;
+    if (ShannonEntropy(value) < label.rule->min_entropy || NotASecret(value)) return;
   }
   if (p.multiline) {
     for (Block& b : blocks_) {

@@ -1,5 +1,6 @@
 #include "redact/rules.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 
@@ -58,22 +59,38 @@ std::string_view RuleValue(const Rule& rule, std::string_view match) {
     if (best != std::string_view::npos) v = match.substr(best + best_len);
   }
   auto lead = [](char c) { return c == ' ' || c == '\t' || c == '"' || c == '\'' || c == '`' || c == '>' || c == '='; };
-  auto trail = [](char c) { return c == ' ' || c == '\t' || c == '"' || c == '\'' || c == '`' || c == ',' || c == ';'; };
+  auto trail = [](char c) {
+    return c == ' ' || c == '\t' || c == '"' || c == '\'' || c == '`' || c == ',' || c == ';' || c == ':';
+  };
   while (!v.empty() && lead(v.front())) v.remove_prefix(1);
   while (!v.empty() && trail(v.back())) v.remove_suffix(1);
   return v;
 }
 
-bool IsPlaceholder(std::string_view value) {
-  static constexpr std::string_view kWords[] = {"example", "your_", "your-", "yourpass", "yourtoken", "yourkey",
-                                                "changeme", "change_me", "change-me", "placeholder", "redacted",
-                                                "dummy", "xxxxx", "*****", ".....", "${", "{{", "$(", "%(", "<", ">"};
+bool NotASecret(std::string_view value) {
+  static constexpr std::string_view kPlaceholders[] = {
+      "example", "your_", "your-", "yourpass", "yourtoken", "yourkey", "changeme", "change_me", "change-me",
+      "placeholder", "redacted", "dummy", "xxxxx", "*****", ".....", "${", "{{", "$(", "%(", "<", ">",
+      // user:password@ in documentation
+      ":pass@", ":password@", ":secret@", ":xyz@", ":123@", ":passwd@", ":pwd@"};
   std::string lower(value);
   for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  for (std::string_view w : kWords) {
+  for (std::string_view w : kPlaceholders) {
     if (lower.find(w) != std::string::npos) return true;
   }
-  return false;
+  // Code: a scope or member access (`a::b`, `a->b`), or an identifier or member path without digits (`_M_token`,
+  // `alice.computeSecret`; `:doInitialization` is what `Pass::doInitialization` leaves after its first ':').
+  if (value.find("::") != std::string_view::npos || value.find("->") != std::string_view::npos) return true;
+  if (value.starts_with(":")) value.remove_prefix(1);
+  // Prose ("Password used to generate key") and paths without digits (`NOPASSWD: /bin/systemctl`).
+  if (std::count(value.begin(), value.end(), ' ') >= 2) return true;
+  bool path = value.starts_with("/") || value.starts_with("~/") || value.starts_with("./");
+  bool identifier = !value.empty();
+  for (char c : value) {
+    bool word = std::isalpha(static_cast<unsigned char>(c)) || c == '_' || c == '.';
+    if (!word && !(path && (c == '/' || c == '-' || c == '~'))) identifier = false;
+  }
+  return identifier;
 }
 
 double ShannonEntropy(std::string_view s) {

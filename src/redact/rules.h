@@ -16,9 +16,12 @@
 // min_entropy: for generic assignment rules (`password=…`). The value — the match after the first occurrence of
 // one of `value_after` (case-insensitive; the whole match when empty), without surrounding blanks, quotes and the
 // `>`/`=` of `=>`/`:=` — must have at least this Shannon entropy in bits per byte, or the match is ignored.
-// Length limits are written into the regex ({8,64}). A value that reads as a placeholder (IsPlaceholder:
-// "your-api-key", "changeme", "xxxxxxxx", "<token>", "${VAR}") is ignored too: entropy alone cannot tell
-// "your-api-key" (3.25 bits) from a short random password (3.0 for 8 distinct bytes).
+// Length limits are written into the regex ({8,64}). A value that reads as a placeholder or as code (NotASecret:
+// "your-api-key", "changeme", "<token>", "${VAR}", "user:pass@", `_M_token`, `alice.computeSecret`, `llvm::Pass`,
+// `/bin/systemctl`, a phrase with two or more spaces)
+// is ignored too: entropy alone cannot tell "your-api-key" (3.25 bits) or "get_password_from_user" (3.63) from a
+// short random password (3.0 for 8 distinct bytes). The price: a generic `password=` value made of letters only
+// (and `_` `.`), like "correcthorsebattery", is taken for an identifier and left alone.
 #pragma once
 
 #include <cstddef>
@@ -60,8 +63,8 @@ Status CheckRule(const Rule& rule);
 
 // The value a min_entropy rule measures, out of a whole match (see the header comment).
 std::string_view RuleValue(const Rule& rule, std::string_view match);
-// Whether a min_entropy rule's value is a placeholder, not a secret (case-insensitive words and shapes).
-bool IsPlaceholder(std::string_view value);
+// Whether a min_entropy rule's value is a placeholder or code rather than a secret (see above).
+bool NotASecret(std::string_view value);
 // Shannon entropy of the bytes of `s`, in bits per byte (0 for an empty string).
 double ShannonEntropy(std::string_view s);
 
