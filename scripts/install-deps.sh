@@ -7,7 +7,7 @@ packages=(
   libidn2-dev libunistring-dev
   libgtest-dev libgmock-dev libbenchmark-dev libhyperscan-dev
   clang libclang-rt-14-dev
-  hyperfine bubblewrap python3 make gcc passwd util-linux procps iproute2 strace
+  hyperfine bubblewrap python3 make gcc passwd util-linux procps iproute2 strace curl
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -30,11 +30,18 @@ class EventRouter : public audit::EventSink {
   explicit EventRouter(audit::EventLog* log) : log_(log) {}
   void Emit(const std::string& type, const nlohmann::json& fields) override {
     if (log_ != nullptr) log_->Emit(type, fields);
-    if (type == "net.connection" && fields.value("decision", "") == "deny") {
-      std::string target = fields.value("host", "") + ":" + std::to_string(fields.value("port", 0));
-      std::fprintf(stderr, "cordon: network: refused %s (%s)\n", target.c_str(),
-                   fields.value("reason", std::string("refused")).c_str());
+    if (type != "net.connection" || fields.value("decision", "") != "deny") return;
+    const std::string host = fields.value("host", "");
+    const std::string reason = fields.value("reason", "");
+    if (!host.empty() && !reason.empty()) {  // the policy refused a request
+      std::string target = (host.find(':') != std::string::npos && host.front() != '[' ? "[" + host + "]" : host) + ":" +
+                           std::to_string(fields.value("port", 0));
+      std::fprintf(stderr, "cordon: network: refused %s (%s)\n", target.c_str(), reason.c_str());
+    } else if (!fields.value("protocol", "").empty()) {  // a request the proxy could not read
+      std::fprintf(stderr, "cordon: network: refused a malformed %s request (%s)\n",
+                   fields.value("protocol", "").c_str(), fields.value("error", std::string("bad request")).c_str());
     }
+    // A connection that never sent a byte (a port check) is in the event log only.
   }
 
  private:

@@ -1960,46 +1960,288 @@ static int connect_timeout(int fd, const struct sockaddr* sa, socklen_t len, int
   return r;
 }
 
-// tcp PORT TAG — a listener the harness runs on the host's 127.0.0.1.
+// An IPv4 or IPv6 literal (brackets allowed) and a port as a socket address; false if it is neither.
+static bool inet_addr_of(const char* host, int port, struct sockaddr_storage* ss, socklen_t* len) {
+  char h[INET6_ADDRSTRLEN + 2];
+  snprintf(h, sizeof h, "%s", host);
+  char* p = h;
+  if (*p == '[') {
+    p++;
+    char* close = strchr(p, ']');
+    if (close) *close = 0;
+  }
+  memset(ss, 0, sizeof *ss);
+  struct sockaddr_in* s4 = (struct sockaddr_in*)ss;
+  struct sockaddr_in6* s6 = (struct sockaddr_in6*)ss;
+  if (inet_pton(AF_INET, p, &s4->sin_addr) == 1) {
+    s4->sin_family = AF_INET;
+    s4->sin_port = htons((uint16_t)port);
+    *len = sizeof *s4;
+    return true;
+  }
+  if (inet_pton(AF_INET6, p, &s6->sin6_addr) == 1) {
+    s6->sin6_family = AF_INET6;
+    s6->sin6_port = htons((uint16_t)port);
+    *len = sizeof *s6;
+    return true;
+  }
+  return false;
+}
+
+// tcp PORT TAG [ADDR] — a listener the harness runs on the host's 127.0.0.1 (or on ADDR, another address of
+// the host: outside the sandbox's network namespace either is out of reach).
 static int p_tcp(int argc, char** argv) {
-  NEED(2, "PORT TAG");
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return blocked("socket(AF_INET) -> %s", en(errno));
-  struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(argv[0]))};
-  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (connect_timeout(fd, (struct sockaddr*)&sa, sizeof sa, 2000) != 0) {
+  NEED(2, "PORT TAG [ADDR]");
+  const char* addr = argc > 2 ? argv[2] : "127.0.0.1";
+  struct sockaddr_storage ss;
+  socklen_t sl;
+  if (!inet_addr_of(addr, atoi(argv[0]), &ss, &sl)) return usage_error("bad address %s", addr);
+  int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return blocked("socket(%s) -> %s", ss.ss_family == AF_INET ? "AF_INET" : "AF_INET6", en(errno));
+  if (connect_timeout(fd, (struct sockaddr*)&ss, sl, 2000) != 0) {
     int e = errno;
     close(fd);
-    return blocked("connect 127.0.0.1:%s -> %s", argv[0], en(e));
+    return blocked("connect %s:%s -> %s", addr, argv[0], en(e));
   }
   char msg[128];
   snprintf(msg, sizeof msg, "cordon-escape %s\n", argv[1]);
   write_all(fd, msg, strlen(msg));
   close(fd);
-  return escaped("connected to the host listener 127.0.0.1:%s", argv[0]);
+  return escaped("connected to the host listener %s:%s", addr, argv[0]);
 }
 
-// udp PORT TAG — the host's echo listener answers.
+// udp PORT TAG [ADDR] — the host's echo listener answers.
 static int p_udp(int argc, char** argv) {
-  NEED(2, "PORT TAG");
-  int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return blocked("socket(AF_INET, DGRAM) -> %s", en(errno));
-  struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(argv[0]))};
-  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  NEED(2, "PORT TAG [ADDR]");
+  const char* addr = argc > 2 ? argv[2] : "127.0.0.1";
+  struct sockaddr_storage ss;
+  socklen_t sl;
+  if (!inet_addr_of(addr, atoi(argv[0]), &ss, &sl)) return usage_error("bad address %s", addr);
+  int fd = socket(ss.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return blocked("socket(DGRAM) -> %s", en(errno));
   char msg[128];
   snprintf(msg, sizeof msg, "cordon-escape %s\n", argv[1]);
-  if (sendto(fd, msg, strlen(msg), 0, (struct sockaddr*)&sa, sizeof sa) < 0) {
+  if (sendto(fd, msg, strlen(msg), 0, (struct sockaddr*)&ss, sl) < 0) {
     int e = errno;
     close(fd);
-    return blocked("sendto 127.0.0.1:%s -> %s", argv[0], en(e));
+    return blocked("sendto %s:%s -> %s", addr, argv[0], en(e));
   }
   struct pollfd p = {fd, POLLIN, 0};
   char buf[256];
   ssize_t n = poll(&p, 1, 1500) > 0 ? recv(fd, buf, sizeof buf, 0) : -1;
   int e = n < 0 && errno ? errno : ETIMEDOUT;
   close(fd);
-  if (n > 0) return escaped("the host UDP listener on 127.0.0.1:%s answered", argv[0]);
-  return blocked("no answer from 127.0.0.1:%s (%s)", argv[0], en(e));
+  if (n > 0) return escaped("the host UDP listener on %s:%s answered", addr, argv[0]);
+  return blocked("no answer from %s:%s (%s)", addr, argv[0], en(e));
+}
+
+// ---- around the allowlist proxy -------------------------------------------------------------------------
+// In allowlist mode the sandbox's only way out is cordon's proxy on its own 127.0.0.1:3128, which must refuse
+// every target the policy does not name: the host's listener by any spelling of its address, loopback names,
+// the unspecified address (0.0.0.0 reaches the local host on Linux), and every other address of the host.
+
+#define PROXY_PORT 3128
+
+static int proxy_socket(void) {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return -1;
+  struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(PROXY_PORT)};
+  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (connect_timeout(fd, (struct sockaddr*)&sa, sizeof sa, 2000) != 0) {
+    int e = errno;
+    close(fd);
+    errno = e;
+    return -1;
+  }
+  struct timeval tv = {.tv_sec = 12};  // longer than the proxy's own connect timeout
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  return fd;
+}
+
+static ssize_t recv_some(int fd, char* buf, size_t cap) {
+  size_t n = 0;
+  while (n + 1 < cap) {
+    ssize_t r = recv(fd, buf + n, cap - 1 - n, 0);
+    if (r <= 0) break;
+    n += (size_t)r;
+    buf[n] = 0;
+    if (strstr(buf, "\r\n\r\n") || strstr(buf, "cordon-serve")) break;
+  }
+  buf[n] = 0;
+  return (ssize_t)n;
+}
+
+// Through an open tunnel: send the tag (the host listener logs it) and wait for the listener's greeting.
+static bool tunnel_reaches(int fd, const char* tag) {
+  char msg[128], buf[512];
+  snprintf(msg, sizeof msg, "cordon-escape %s\n", tag);
+  write_all(fd, msg, strlen(msg));
+  return recv_some(fd, buf, sizeof buf) > 0 && strstr(buf, "cordon-serve") != NULL;
+}
+
+// One CONNECT; returns 1 if a tunnel opened (an escape), 0 if refused; appends the answer to `tried`.
+static int via_connect(const char* target, const char* tag, char* tried, size_t cap) {
+  int fd = proxy_socket();
+  if (fd < 0) {
+    note(tried, cap, target, errno);
+    return 0;
+  }
+  char req[512], buf[1024];
+  snprintf(req, sizeof req, "CONNECT %s HTTP/1.1\r\nHost: %s\r\n\r\n", target, target);
+  write_all(fd, req, strlen(req));
+  ssize_t n = recv_some(fd, buf, sizeof buf);
+  int code = n > 12 && !strncmp(buf, "HTTP/1.", 7) ? atoi(buf + 9) : 0;
+  if (code == 200) {
+    bool reached = tunnel_reaches(fd, tag);
+    close(fd);
+    return reached ? 1 : 2;
+  }
+  close(fd);
+  size_t len = strlen(tried);
+  snprintf(tried + len, cap - len, "%sC:%s=%d", len ? " " : "", target, code);
+  return 0;
+}
+
+// One absolute-form (or origin-form with a Host header) request; the proxy relays the listener's greeting.
+static int via_http(const char* request, const char* label, char* tried, size_t cap) {
+  int fd = proxy_socket();
+  if (fd < 0) {
+    note(tried, cap, label, errno);
+    return 0;
+  }
+  char buf[1024];
+  write_all(fd, request, strlen(request));
+  ssize_t n = recv_some(fd, buf, sizeof buf);
+  close(fd);
+  if (n > 0 && strstr(buf, "cordon-serve")) return 1;
+  int code = n > 12 && !strncmp(buf, "HTTP/1.", 7) ? atoi(buf + 9) : 0;
+  size_t len = strlen(tried);
+  snprintf(tried + len, cap - len, "%sH:%s=%d", len ? " " : "", label, code);
+  return 0;
+}
+
+// One SOCKS5 request: atyp 1 (IPv4), 3 (name) or 4 (IPv6).
+static int via_socks(int atyp, const char* host, int port, const char* tag, char* tried, size_t cap) {
+  int fd = proxy_socket();
+  if (fd < 0) {
+    note(tried, cap, host, errno);
+    return 0;
+  }
+  unsigned char req[300] = {5, 1, 0};
+  unsigned char rep[300];
+  int rc = 0, code = -1;
+  size_t len = 0;
+  write_all(fd, req, 3);
+  if (recv(fd, rep, 2, MSG_WAITALL) != 2 || rep[1] != 0) goto out;
+  req[len++] = 5;
+  req[len++] = 1;
+  req[len++] = 0;
+  req[len++] = (unsigned char)atyp;
+  if (atyp == 1) {
+    inet_pton(AF_INET, host, req + len);
+    len += 4;
+  } else if (atyp == 4) {
+    inet_pton(AF_INET6, host, req + len);
+    len += 16;
+  } else {
+    size_t hl = strlen(host);
+    req[len++] = (unsigned char)hl;
+    memcpy(req + len, host, hl);
+    len += hl;
+  }
+  req[len++] = (unsigned char)(port >> 8);
+  req[len++] = (unsigned char)port;
+  write_all(fd, req, len);
+  if (recv(fd, rep, 4, MSG_WAITALL) != 4) goto out;
+  code = rep[1];
+  if (code == 0) {
+    size_t rest = rep[3] == 1 ? 4 : rep[3] == 4 ? 16 : 0;
+    if (rep[3] == 3 && recv(fd, rep, 1, MSG_WAITALL) == 1) rest = rep[0];
+    recv(fd, rep, rest + 2, MSG_WAITALL);
+    rc = tunnel_reaches(fd, tag) ? 1 : 2;
+  }
+out:
+  close(fd);
+  if (rc == 0) {
+    size_t tl = strlen(tried);
+    snprintf(tried + tl, cap - tl, "%sS%d:%s=%d", tl ? " " : "", atyp, host, code);
+  }
+  return rc;
+}
+
+// proxy_bypass PORT TAG [ADDR]... — reach the host's TCP listener (127.0.0.1:PORT, and PORT on each ADDR, the
+// host's other addresses) directly, then through the sandbox's proxy (if one listens on 127.0.0.1:3128) with
+// every spelling of those addresses: CONNECT, absolute-form and Host-header HTTP, SOCKS5 by address and name.
+// Natively the direct connection gets there (the control); in allowlist mode every route must be refused.
+static int p_proxy_bypass(int argc, char** argv) {
+  NEED(2, "PORT TAG [ADDR]...");
+  const int port = atoi(argv[0]);
+  const char* tag = argv[1];
+  char tried[4096] = "";
+  // Directly: 127.0.0.1, then each ADDR (argv[2..]).
+  for (int i = 1; i < argc; i++) {
+    const char* addr = i == 1 ? "127.0.0.1" : argv[i];
+    struct sockaddr_storage ss;
+    socklen_t sl;
+    if (!inet_addr_of(addr, port, &ss, &sl)) return usage_error("bad address %s", addr);
+    int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0 || connect_timeout(fd, (struct sockaddr*)&ss, sl, 2000) != 0) {
+      note(tried, sizeof tried, addr, errno);
+      if (fd >= 0) close(fd);
+      continue;
+    }
+    bool reached = tunnel_reaches(fd, tag);
+    close(fd);
+    if (reached) return escaped("connected directly to the host listener %s:%d", addr, port);
+  }
+  int probe = proxy_socket();
+  if (probe < 0) return blocked("no direct route (%s), and no proxy on 127.0.0.1:%d (%s)", tried, PROXY_PORT, en(errno));
+  close(probe);
+  // Through the proxy.
+  const char* spellings[] = {"127.0.0.1", "2130706433", "0x7f000001", "0177.0.0.1", "127.1", "127.0.1", "0x7f.1",
+                             "[::ffff:127.0.0.1]", "[::ffff:7f00:1]", "[0:0:0:0:0:ffff:127.0.0.1]", "[::127.0.0.1]",
+                             "[64:ff9b::127.0.0.1]", "[::1]", "0.0.0.0", "0", "[::]", "localhost", "LOCALHOST.",
+                             "localhost.localdomain", "ip6-localhost"};
+  char target[300], req[768];
+  int r;
+  for (size_t i = 0; i < sizeof spellings / sizeof *spellings; i++) {
+    snprintf(target, sizeof target, "%s:%d", spellings[i], port);
+    if ((r = via_connect(target, tag, tried, sizeof tried)) != 0)
+      return escaped("the proxy opened a tunnel to %s%s", target, r == 1 ? " and it reached the host listener" : "");
+  }
+  char self[256] = "";
+  if (gethostname(self, sizeof self - 1) == 0 && *self) {  // the sandbox's own name; the host's, if it shows
+    snprintf(target, sizeof target, "%s:%d", self, port);
+    if ((r = via_connect(target, tag, tried, sizeof tried)) != 0) return escaped("the proxy opened a tunnel to %s", target);
+  }
+  for (int i = 2; i < argc; i++) {
+    snprintf(target, sizeof target, strchr(argv[i], ':') && argv[i][0] != '[' ? "[%s]:%d" : "%s:%d", argv[i], port);
+    if ((r = via_connect(target, tag, tried, sizeof tried)) != 0)
+      return escaped("the proxy opened a tunnel to the host's %s%s", target, r == 1 ? " and reached its listener" : "");
+  }
+  snprintf(req, sizeof req, "GET http://127.0.0.1:%d/cordon-escape-%s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n\r\n", port, tag, port);
+  if (via_http(req, "absolute", tried, sizeof tried)) return escaped("the proxy forwarded GET http://127.0.0.1:%d/", port);
+  snprintf(req, sizeof req, "GET http://x@127.0.0.1:%d/ HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n\r\n", port, port);
+  if (via_http(req, "userinfo", tried, sizeof tried)) return escaped("the proxy forwarded GET http://x@127.0.0.1:%d/", port);
+  snprintf(req, sizeof req, "GET /cordon-escape-%s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n\r\n", tag, port);
+  if (via_http(req, "origin+host", tried, sizeof tried)) return escaped("the proxy forwarded an origin-form request by its Host header");
+  const char* socks_v4[] = {"127.0.0.1", "0.0.0.0"};
+  for (size_t i = 0; i < 2; i++)
+    if ((r = via_socks(1, socks_v4[i], port, tag, tried, sizeof tried)) != 0) return escaped("SOCKS5 to %s:%d opened", socks_v4[i], port);
+  const char* socks_v6[] = {"::ffff:127.0.0.1", "::1", "::"};
+  for (size_t i = 0; i < 3; i++)
+    if ((r = via_socks(4, socks_v6[i], port, tag, tried, sizeof tried)) != 0) return escaped("SOCKS5 to [%s]:%d opened", socks_v6[i], port);
+  const char* socks_names[] = {"127.0.0.1", "2130706433", "localhost", "[::1]"};
+  for (size_t i = 0; i < 4; i++)
+    if ((r = via_socks(3, socks_names[i], port, tag, tried, sizeof tried)) != 0) return escaped("SOCKS5 to name %s:%d opened", socks_names[i], port);
+  for (int i = 2; i < argc; i++) {
+    const char* a = argv[i][0] == '[' ? argv[i] + 1 : argv[i];
+    char plain[INET6_ADDRSTRLEN];
+    snprintf(plain, sizeof plain, "%.*s", (int)strcspn(a, "]"), a);
+    if ((r = via_socks(strchr(plain, ':') ? 4 : 1, plain, port, tag, tried, sizeof tried)) != 0)
+      return escaped("SOCKS5 to the host's %s:%d opened", plain, port);
+  }
+  return blocked("every route refused: %s", tried);
 }
 
 static int unix_connect(const char* name, bool abstract, const char* tag, int* err) {
@@ -2711,12 +2953,12 @@ static int listen_unix(const char* name, bool abstract) {
   return fd;
 }
 
-// serve STATEDIR [--unix PATH]... [--abstract NAME] [--sysv KEY] [--mq /NAME] [--seconds N]
+// serve STATEDIR [--unix PATH]... [--abstract NAME] [--ext ADDR]... [--sysv KEY] [--mq /NAME] [--seconds N]
 // Host-side listeners for the network and IPC probes. Writes STATEDIR/serve.ports ("tcp=N udp=N") when
 // ready and logs every contact to STATEDIR/serve.log; holds a decoy pseudo-terminal open for pts_open.
 // Stops on SIGTERM or after N seconds (default 900).
 static int p_serve(int argc, char** argv) {
-  NEED(1, "STATEDIR [--unix PATH]... [--abstract NAME] [--sysv KEY] [--mq /NAME] [--seconds N]");
+  NEED(1, "STATEDIR [--unix PATH]... [--abstract NAME] [--ext ADDR]... [--sysv KEY] [--mq /NAME] [--seconds N]");
   g_reported = 1;
   umask(0);
   prctl(PR_SET_PDEATHSIG, SIGTERM);  // never outlive the harness
@@ -2730,35 +2972,53 @@ static int p_serve(int argc, char** argv) {
   const char* mq_name = NULL;
   long sysv_key = -1;
   int seconds = 900;
+  const char* ext[4];
+  int n_ext = 0;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!strcmp(argv[i], "--unix") && n_unix < 16) unix_paths[n_unix++] = argv[i + 1];
+    else if (!strcmp(argv[i], "--ext") && n_ext < 4) ext[n_ext++] = argv[i + 1];
     else if (!strcmp(argv[i], "--abstract")) abstract = argv[i + 1];
     else if (!strcmp(argv[i], "--sysv")) sysv_key = strtol(argv[i + 1], NULL, 0);
     else if (!strcmp(argv[i], "--mq")) mq_name = argv[i + 1];
     else if (!strcmp(argv[i], "--seconds")) seconds = atoi(argv[i + 1]);
   }
-  struct pollfd pfds[24];
-  int kinds[24];  // 0 tcp listener, 1 udp, 2 unix listener
+  struct pollfd pfds[32];
+  int kinds[32];  // 0 tcp listener, 1 udp, 2 unix listener
   int n = 0;
-  struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = 0};
-  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t sl = sizeof sa;
-  int tcp = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  int one = 1;
-  setsockopt(tcp, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  if (bind(tcp, (struct sockaddr*)&sa, sizeof sa) || listen(tcp, 64)) return 3;
-  getsockname(tcp, (struct sockaddr*)&sa, &sl);
-  int tcp_port = ntohs(sa.sin_port);
-  int udp = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  sa.sin_port = 0;
-  if (bind(udp, (struct sockaddr*)&sa, sizeof sa)) return 3;
-  sl = sizeof sa;
-  getsockname(udp, (struct sockaddr*)&sa, &sl);
-  int udp_port = ntohs(sa.sin_port);
-  pfds[n] = (struct pollfd){tcp, POLLIN, 0};
-  kinds[n++] = 0;
-  pfds[n] = (struct pollfd){udp, POLLIN, 0};
-  kinds[n++] = 1;
+  // A TCP and a UDP listener on 127.0.0.1, and on each --ext address (the host's others) at the same ports.
+  int tcp_port = 0, udp_port = 0;
+  for (int pass = 0; pass < 2; pass++) {
+    const int type = pass == 0 ? SOCK_STREAM : SOCK_DGRAM;
+    int* port = pass == 0 ? &tcp_port : &udp_port;
+    for (int attempt = 0; attempt < 20; attempt++) {
+      int first = n;
+      bool ok = true;
+      for (int a = -1; a < n_ext && ok; a++) {
+        struct sockaddr_storage ss;
+        socklen_t sl;
+        if (!inet_addr_of(a < 0 ? "127.0.0.1" : ext[a], *port, &ss, &sl)) return 3;
+        int fd = socket(ss.ss_family, type | SOCK_CLOEXEC, 0);
+        int one = 1;
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+        if (fd < 0 || bind(fd, (struct sockaddr*)&ss, sl) != 0 || (type == SOCK_STREAM && listen(fd, 64) != 0)) {
+          if (fd >= 0) close(fd);
+          ok = false;
+          break;
+        }
+        if (a < 0) {
+          sl = sizeof ss;
+          getsockname(fd, (struct sockaddr*)&ss, &sl);
+          *port = ntohs(((struct sockaddr_in*)&ss)->sin_port);
+        }
+        pfds[n] = (struct pollfd){fd, POLLIN, 0};
+        kinds[n++] = pass;
+      }
+      if (ok) break;
+      while (n > first) close(pfds[--n].fd);  // that port is taken on another address: another one
+      *port = 0;
+      if (attempt == 19) return 3;
+    }
+  }
   for (int i = 0; i < n_unix; i++) {
     int fd = listen_unix(unix_paths[i], false);
     if (fd < 0) return 4;
@@ -2800,11 +3060,11 @@ static int p_serve(int argc, char** argv) {
       char buf[256];
       ssize_t r;
       if (kinds[i] == 1) {
-        struct sockaddr_in from;
+        struct sockaddr_storage from;
         socklen_t fl = sizeof from;
-        r = recvfrom(udp, buf, sizeof buf - 1, 0, (struct sockaddr*)&from, &fl);
+        r = recvfrom(pfds[i].fd, buf, sizeof buf - 1, 0, (struct sockaddr*)&from, &fl);
         if (r > 0) {
-          sendto(udp, "cordon-serve\n", 13, 0, (struct sockaddr*)&from, fl);
+          sendto(pfds[i].fd, "cordon-serve\n", 13, 0, (struct sockaddr*)&from, fl);
           buf[r] = 0;
           dprintf(log, "udp %s", buf);
         }
@@ -2940,8 +3200,9 @@ static const struct probe kProbes[] = {
     {"socket_sweep", p_socket_sweep, "", "every address family but unix/inet/inet6"},
     {"socket_hibits", p_socket_hibits, "", "socket() with bit 32 set in the family"},
     {"raw_inet", p_raw_inet, "", "raw IPv4/IPv6 and SOCK_PACKET sockets"},
-    {"tcp", p_tcp, "PORT TAG", "connect to a host TCP listener on 127.0.0.1"},
-    {"udp", p_udp, "PORT TAG", "talk to a host UDP echo listener on 127.0.0.1"},
+    {"tcp", p_tcp, "PORT TAG [ADDR]", "connect to a host TCP listener on 127.0.0.1 (or another host address)"},
+    {"udp", p_udp, "PORT TAG [ADDR]", "talk to a host UDP echo listener on 127.0.0.1 (or another host address)"},
+    {"proxy_bypass", p_proxy_bypass, "PORT TAG [ADDR]...", "reach the host listener directly or through the allowlist proxy by any spelling"},
     {"unix", p_unix, "PATH TAG", "connect to a host unix path socket"},
     {"abstract", p_abstract, "NAME TAG", "connect to a host abstract unix socket"},
     {"dns", p_dns, "", "query the configured nameservers"},

@@ -6,6 +6,9 @@
 #   b  home-ro     root, a policy with read = ["~"]: only the deny list protects the secrets
 #   c  user        the unprivileged user cordon-test, default profile
 #   d  user-home   cordon-test with the read = ["~"] policy
+# Cases of class "proxy" run with the network in allowlist mode (ALLOW_ARGS: cordon's proxy on the sandbox's
+# 127.0.0.1:3128, allowing only a name that does not resolve and loopback names the proxy must still refuse once
+# resolved): the host's listeners must stay out of reach directly and through the proxy by any spelling.
 # Before each attack it runs a CONTROL: the same probe natively (as the same user, same HOME). A control
 # must print ESCAPED, which proves the probe can fail; one that prints BLOCKED natively marks the attack
 # "uncal" (uncalibrated) and cordon must still block it. Mount and hostname controls run as root inside
@@ -277,11 +280,19 @@ read = ["~"]
 EOF
 chmod 644 "$BASE/home-read.toml"
 
-# Host listeners and IPC objects.
+# Host listeners and IPC objects. The TCP and UDP listeners also listen on the host's other addresses (up to 4).
 mkdir -p "$AGENT_DIR"
 chmod 755 "$AGENT_DIR"
+EXT_ADDRS=()
+while read -r a; do [ -n "$a" ] && [ ${#EXT_ADDRS[@]} -lt 4 ] && EXT_ADDRS+=("$a"); done < <(
+  { ip -o addr show scope global 2>/dev/null | awk '{print $4}' | cut -d/ -f1; } || hostname -I 2>/dev/null | tr ' ' '\n')
+# Allowlist mode for the "proxy" cases: a name that leads nowhere, and loopback names (allowed by mistake, as it
+# were) that the proxy must refuse once it has resolved them.
+ALLOW_ARGS=(--allow-host escape-allowed.invalid:443 --allow-host 'localhost:*' --allow-host 'localhost.localdomain:*'
+  --allow-host 'ip6-localhost:*')
 serve_args=("$STATE" --unix "$RUN_SOCK" --unix "$TMP_SOCK" --unix "$AGENT_DIR/agent.1" --abstract "$ABSTRACT"
   --sysv "$SYSV_KEY" --mq "$MQ_NAME" --seconds 1800)
+for a in "${EXT_ADDRS[@]}"; do serve_args+=(--ext "$a"); done
 for o in root "$UNPRIV"; do serve_args+=(--unix "${HOME_OF[$o]}/.cordon-escape.sock"); done
 "$PROBE_BIN" serve "${serve_args[@]}" </dev/null >"$STATE/serve.out" 2>&1 &
 SERVE_PID=$!
@@ -326,7 +337,7 @@ LEFT_BEFORE=$(leftovers)
 # The attacks. A case is: CLASS FLAGS VERIFY -- PROBE ARGS...
 #   FLAGS (comma list): nc  no control run   ns  root control in private namespaces   tty  run under a pty
 #                       sane  must be ALLOWED (sanity, not an attack)                  git  reset .git first
-#                       once  control once for all users (costly)
+#                       once  control once for all users (costly)   allow  network in allowlist mode (ALLOW_ARGS)
 #   VERIFY: a host-side check run after both runs (see verify_case), or "-".
 # Placeholders: @WS@ workspace, @SCR@ its scratch/ directory, @HOME@ fake home, @U@ user, @SENT@ sentinel pid, @TAG@ run tag, @K@ case number.
 
@@ -551,6 +562,19 @@ build_cases() {  # build_cases CONFIG
   add net - listener -- abstract "$ABSTRACT" "@TAG@-@K@"
   add net once - -- dns
   add net - - -- net_ifaces
+  for a in "${EXT_ADDRS[@]}"; do  # the host's other addresses
+    add net - listener -- tcp "$TCP_PORT" "@TAG@-@K@" "$a"
+    add net - listener -- udp "$UDP_PORT" "@TAG@-@K@" "$a"
+  done
+
+  # --- network in allowlist mode: nothing but the proxy leads out, and the proxy refuses the host. proxy_bypass
+  # also tries the direct routes (TCP to 127.0.0.1 and the other addresses); socket families and raw sockets are
+  # the seccomp filter's, the same in every mode (tests/network covers them in allowlist mode).
+  add proxy allow listener -- proxy_bypass "$TCP_PORT" "@TAG@-@K@" "${EXT_ADDRS[@]}"
+  [ ${#EXT_ADDRS[@]} -gt 0 ] && add proxy allow listener -- udp "$UDP_PORT" "@TAG@-@K@" "${EXT_ADDRS[0]}"
+  add proxy allow listener -- abstract "$ABSTRACT" "@TAG@-@K@"
+  add proxy allow,once - -- dns
+  add proxy allow - -- net_ifaces
 
   # --- kernel knobs, devices, hostname
   for t in /proc/sys/kernel/core_pattern /proc/sys/kernel/modprobe /proc/sys/vm/overcommit_memory \
@@ -622,6 +646,7 @@ run_probe() {
   if [ "$mode" = sandbox ]; then
     local -a pol=()
     [ -n "$CUR_POLICY" ] && pol=(--policy "$CUR_POLICY")
+    [[ ,$flags, == *,allow,* ]] && pol+=("${ALLOW_ARGS[@]}")
     inner=("$CORDON" run "${pol[@]}" -w "$CUR_WS" -- "${inner[@]}")
   elif [[ ,$flags, == *,ns,* ]] && [ "$CUR_USER" = root ]; then
     inner=(unshare -m -u -i --propagation private -- "${inner[@]}")
@@ -956,7 +981,8 @@ echo "escape suite: cordon=$CORDON probe=$PROBE_BIN configs=\"$CONFIGS\" user=$U
 echo "configs: a=default(root) b=home-ro(root, read=[\"~\"]) c=user($UNPRIV) d=user-home($UNPRIV, read=[\"~\"])"
 echo "control: ok = ESCAPED natively (calibrated), uncal = BLOCKED natively, - = no control"
 echo "classes: secret = the contract's deny list; secret+ = other credential stores; env = .env outside the"
-echo "  workspace; home = private home; git = protected workspace paths; git+ = nested repositories"
+echo "  workspace; home = private home; git = protected workspace paths; git+ = nested repositories;"
+echo "  proxy = network in allowlist mode (cordon's proxy on 127.0.0.1:3128: ${ALLOW_ARGS[*]})"
 printf '%-2s %-8s %-60s %-7s %-9s %s\n' cf class attack control result detail
 for r in "${ROWS[@]}"; do echo "$r"; done
 echo
