@@ -6,6 +6,7 @@
 #include <functional>
 #include <string>
 
+#include "audit/event_log.h"
 #include "base/result.h"
 #include "plan/launch_plan.h"
 #include "policy/policy.h"
@@ -13,6 +14,8 @@
 namespace cordon::cli {
 
 inline constexpr int kExitCordonError = 125;
+// A command the command rules refuse (`cordon run` and `cordon check`): the shell's "cannot execute".
+inline constexpr int kExitDenied = 126;
 
 // Where a policy comes from on the command line (`--profile P` or `--policy FILE`).
 struct PolicySource {
@@ -31,5 +34,13 @@ using Action = std::function<Result<int>()>;
 void AddRunCommand(CLI::App& app, Action& action);
 void AddPolicyCommand(CLI::App& app, Action& action);
 void AddDoctorCommand(CLI::App& app, Action& action);
+void AddCheckCommand(CLI::App& app, Action& action);
+
+// A refusal by the command rules: "cordon: denied by rule WHERE: REASON (COMMAND)", one line.
+std::string DenialLine(const policy::ExecDecision& d);
+// The "exec.decision" event: decision, program, rule, origin, reason (never the arguments).
+nlohmann::json ExecDecisionEvent(const policy::ExecDecision& d);
+// Prints the denial line, records the event in `events_path` ("" for none) and returns kExitDenied.
+Result<int> RefuseCommand(const policy::ExecDecision& d, const std::string& events_path);
 
 }  // namespace cordon::cli

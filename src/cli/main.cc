@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   AddRunCommand(app, action);
   AddPolicyCommand(app, action);
   AddDoctorCommand(app, action);
+  AddCheckCommand(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -52,6 +52,9 @@ Result<int> Run(RunOptions& o) {
   CORDON_ASSIGN_OR_RETURN(policy::Policy pol, LoadPolicy(o.source));
   if (o.timeout >= 0) pol.limits.timeout_seconds = o.timeout;
   if (!pol.unrestricted) CORDON_TRY(pol.network.ApplyFlags(o.net, o.allow_hosts));
+  // Command rules: before anything starts (no plan, no workspace scan, no sandbox).
+  const policy::ExecDecision exec_decision = policy::CheckExec(pol.exec, o.command);
+  if (exec_decision.denied()) return RefuseCommand(exec_decision, o.events);
   CORDON_ASSIGN_OR_RETURN(plan::Facts facts, GatherFacts(o.workspace));
   std::optional<guard::WorkspaceGuard> workspace_guard;
   if (!pol.unrestricted) {
@@ -77,6 +80,7 @@ Result<int> Run(RunOptions& o) {
     CORDON_ASSIGN_OR_RETURN(log, audit::EventLog::Open(o.events));
   }
   EventRouter events(log.get());
+  events.Emit("exec.decision", ExecDecisionEvent(exec_decision));
   std::unique_ptr<Backend> backend = MakeLinuxBackend();
   CORDON_ASSIGN_OR_RETURN(RunOutcome outcome, backend->Run(launch, events));
   if (workspace_guard) {

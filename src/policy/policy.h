@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "policy/exec_rules.h"
 #include "policy/net_rules.h"
 #include "policy/origin.h"
 
@@ -73,6 +74,7 @@ struct Policy {
   Environment env;
   Limits limits;
   Network network;
+  ExecRules exec;  // [[exec.rule]]: checked on the command line before anything starts (exec_rules.h)
 };
 
 // A resolved rule: an absolute, lexically normal path.

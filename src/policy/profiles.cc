@@ -28,7 +28,23 @@ Policy Base(const std::string& name) {
   Append(p.fs.read, kSystemRead, origin);
   Append(p.fs.read, kHomeToolchains, origin);
   for (const std::string& d : DefaultDenyRead()) p.fs.deny_read.push_back({d, {origin, 0}});
+  p.exec.rules = DefaultExecRules(origin);
   return p;
+}
+
+ExecRule Deny(std::string id, std::vector<std::string> programs, std::optional<std::vector<std::string>> args,
+              std::vector<std::string> any, std::vector<std::string> script_from, std::string reason,
+              const std::string& origin) {
+  ExecRule r;
+  r.id = std::move(id);
+  r.programs = std::move(programs);
+  r.args = std::move(args);
+  r.any = std::move(any);
+  r.script_from = std::move(script_from);
+  r.action = ExecAction::kDeny;
+  r.reason = std::move(reason);
+  r.origin = {origin, 0};
+  return r;
 }
 
 }  // namespace
@@ -79,6 +95,34 @@ const std::vector<std::string>& DefaultDenyRead() {
   return kList;
 }
 
+std::vector<ExecRule> DefaultExecRules(const std::string& origin) {
+  std::vector<ExecRule> rules;
+  // "/\\*" is the two characters /* as typed (a glob the shell expands to everything under /).
+  rules.push_back(Deny("no-privilege-escalation", {"sudo", "su", "doas", "pkexec", "run0"}, std::nullopt, {}, {},
+                       "privilege escalation: inside the sandbox there is nothing to gain, and outside it (profile "
+                       "full) an agent must not act as another user",
+                       origin));
+  // +REF is a forced refspec; --force-with-lease is safer than --force but still rewrites shared history.
+  rules.push_back(Deny("no-force-push", {"git"}, std::vector<std::string>{"push", "**"},
+                       {"--force", "-f", "--force-with-lease", "--force-with-lease=*", "--force-if-includes",
+                        "--mirror", "+*"},
+                       {}, "force pushes rewrite history others have", origin));
+  rules.push_back(Deny("no-pipe-to-interpreter",
+                       {"sh", "bash", "dash", "zsh", "ksh", "mksh", "ash", "fish", "python*", "pypy*", "perl",
+                        "ruby", "node", "nodejs", "php", "eval", "source", "."},
+                       std::nullopt, {}, {"curl", "wget", "fetch", "http", "https"},
+                       "runs code fetched from the network without anyone reading it (download it to a file "
+                       "first)",
+                       origin));
+  rules.push_back(Deny("no-remove-root", {"rm"}, std::nullopt,
+                       {"/", "/\\*", "~", "~/", "~/\\*", "$HOME", "$HOME/", "$HOME/\\*", "${HOME}", "${HOME}/",
+                        "${HOME}/\\*", "--no-preserve-root"},
+                       {}, "removes the whole filesystem or the home directory", origin));
+  rules.push_back(Deny("no-chmod-root", {"chmod", "chown", "chgrp"}, std::nullopt, {"/", "/\\*"}, {},
+                       "changes the mode or owner of the whole filesystem", origin));
+  return rules;
+}
+
 std::vector<std::string> BuiltinProfileNames() { return {"read-only", "workspace-write", "full"}; }
 
 Result<Policy> BuiltinProfile(std::string_view name) {
@@ -100,6 +144,8 @@ Result<Policy> BuiltinProfile(std::string_view name) {
     p.unrestricted = true;
     p.network.mode = NetworkMode::kFull;
     p.fs.hide_env_files = false;
+    // No sandbox, but the command rules still hold: without one they matter most (sudo works there).
+    p.exec.rules = DefaultExecRules("profile full");
     return p;
   }
   return MakeError("unknown profile '" + std::string(name) + "' (known: read-only, workspace-write, full)");

@@ -19,4 +19,10 @@ std::vector<std::string> BuiltinProfileNames();
 // Credentials and personal data that stay unreadable even where their parent is readable.
 const std::vector<std::string>& DefaultDenyRead();
 
+// The command rules every profile has (and a policy without `extends` too), with `origin` as their origin:
+// no privilege escalation (sudo, su, doas, pkexec, run0), no git force push, no interpreter running code
+// straight from curl/wget, no rm or chmod/chown of / or the home directory. A policy drops one with
+// `[exec] remove_rules = ["id"]`.
+std::vector<ExecRule> DefaultExecRules(const std::string& origin);
+
 }  // namespace cordon::policy

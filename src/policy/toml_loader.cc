@@ -27,7 +27,7 @@ class Loader {
   Result<Policy> Load(const toml::value& root) {
     if (!root.is_table()) return MakeError(name_ + ": the policy must be a TOML table");
     Policy p;
-    CheckKeys(root, {"version", "extends", "best_effort", "filesystem", "environment", "limits", "network"});
+    CheckKeys(root, {"version", "extends", "best_effort", "filesystem", "environment", "limits", "network", "exec"});
     const auto& top = root.as_table();
     auto version = top.find("version");
     if (version == top.end()) {
@@ -41,6 +41,7 @@ class Loader {
     if (auto it = top.find("environment"); it != top.end()) ReadEnvironment(it->second, p.env);
     if (auto it = top.find("limits"); it != top.end()) ReadLimits(it->second, p.limits);
     if (auto it = top.find("network"); it != top.end()) ReadNetwork(it->second, p.network);
+    if (auto it = top.find("exec"); it != top.end()) ReadExec(it->second, p.exec);
     p.name = name_;
     CheckContradictions(p);
     if (!problems_.empty()) {
@@ -73,6 +74,7 @@ class Loader {
       // No profile: nothing readable but what the file lists, the default secrets still denied.
       Policy p;
       for (const std::string& d : DefaultDenyRead()) p.fs.deny_read.push_back({d, {"default deny list", 0}});
+      p.exec.rules = DefaultExecRules("default exec rules");
       return p;
     }
     if (!it->second.is_string()) {
@@ -320,6 +322,141 @@ class Loader {
       }
       hosts[*name] = *addr;
     }
+  }
+
+  // [exec]: default, remove_rules, and the [[exec.rule]] array. The file's rules come after the inherited ones.
+  void ReadExec(const toml::value& v, ExecRules& ex) {
+    if (!v.is_table()) return Problem(v, "`exec` must be a table");
+    CheckKeys(v, {"default", "remove_rules", "rule"}, "exec");
+    const auto& t = v.as_table();
+    if (auto it = t.find("default"); it != t.end()) {
+      const std::string d = it->second.is_string() ? it->second.as_string().str : "";
+      if (d == "allow" || d == "deny") {
+        ex.default_action = d == "deny" ? ExecAction::kDeny : ExecAction::kAllow;
+        ex.default_origin = {name_, static_cast<int>(it->second.location().line())};
+      } else {
+        Problem(it->second, "`exec.default` must be \"allow\" or \"deny\"");
+      }
+    }
+    if (auto it = t.find("remove_rules"); it != t.end()) {
+      std::vector<std::pair<std::string, int>> ids;
+      ReadStrings(it->second, "exec.remove_rules", ids);
+      for (const auto& [id, line] : ids) {
+        auto match = std::find_if(ex.rules.begin(), ex.rules.end(), [&id = id](const ExecRule& r) { return r.id == id; });
+        if (match == ex.rules.end()) {
+          std::string known;
+          for (const ExecRule& r : ex.rules) known += (known.empty() ? "" : ", ") + r.id;
+          Problem(line, "`exec.remove_rules` names \"" + id + "\", which is not an inherited rule (" +
+                            (known.empty() ? std::string("there are none") : "known: " + known) + ")");
+          continue;
+        }
+        ex.rules.erase(match);
+      }
+    }
+    if (auto it = t.find("rule"); it != t.end()) {
+      if (!it->second.is_array()) return Problem(it->second, "`exec.rule` must be an array of tables: write [[exec.rule]]");
+      for (const toml::value& r : it->second.as_array()) ReadExecRule(r, ex);
+    }
+  }
+
+  // Strings with their lines; anything else is a problem.
+  bool ReadStrings(const toml::value& v, const std::string& key, std::vector<std::pair<std::string, int>>& out) {
+    if (!v.is_array()) {
+      Problem(v, "`" + key + "` must be an array of strings");
+      return false;
+    }
+    bool ok = true;
+    for (const toml::value& e : v.as_array()) {
+      if (!e.is_string()) {
+        Problem(e, "`" + key + "` entries must be strings");
+        ok = false;
+        continue;
+      }
+      out.emplace_back(e.as_string().str, static_cast<int>(e.location().line()));
+    }
+    return ok;
+  }
+
+  void ReadExecRule(const toml::value& v, ExecRules& ex) {
+    if (!v.is_table()) return Problem(v, "`exec.rule` entries must be tables: write [[exec.rule]]");
+    CheckKeys(v, {"id", "program", "args", "any", "script_from", "decision", "reason"}, "exec.rule");
+    const int line = static_cast<int>(v.location().line());
+    const auto& t = v.as_table();
+    ExecRule r;
+    r.origin = {name_, line};
+    bool ok = true;
+    std::set<std::string> bad;  // fields already reported as the wrong type
+    // Each list field, with the line of every element, so that a bad element is reported where it is.
+    std::map<std::string, std::vector<int>> lines;
+    auto list = [&](const char* key, bool single_allowed, std::vector<std::string>& out) {
+      auto it = t.find(key);
+      if (it == t.end()) return false;
+      std::vector<std::pair<std::string, int>> items;
+      if (single_allowed && it->second.is_string()) {
+        items.emplace_back(it->second.as_string().str, static_cast<int>(it->second.location().line()));
+      } else if (single_allowed && !it->second.is_array()) {
+        Problem(it->second, std::string("`exec.rule.") + key + "` must be a string or an array of strings");
+        bad.insert(key);
+      } else if (!ReadStrings(it->second, std::string("exec.rule.") + key, items)) {
+        bad.insert(key);
+      }
+      for (auto& [text, at] : items) {
+        out.push_back(std::move(text));
+        lines[key].push_back(at);
+      }
+      lines[key].insert(lines[key].begin(), static_cast<int>(it->second.location().line()));
+      return true;
+    };
+    if (!list("program", true, r.programs)) {
+      ok = false;
+      Problem(line, "`exec.rule` needs a `program` (a name such as \"git\", or an absolute path)");
+    }
+    std::vector<std::string> args;
+    if (list("args", false, args)) r.args = std::move(args);
+    list("any", false, r.any);
+    list("script_from", false, r.script_from);
+    bool decision_ok = false;
+    if (auto it = t.find("decision"); it == t.end()) {
+      ok = false;
+      Problem(line, "`exec.rule` needs `decision = \"allow\"` or `decision = \"deny\"`");
+    } else if (!it->second.is_string() ||
+               (it->second.as_string().str != "allow" && it->second.as_string().str != "deny")) {
+      ok = false;
+      Problem(it->second, "`exec.rule.decision` must be \"allow\" or \"deny\"");
+    } else {
+      r.action = it->second.as_string().str == "deny" ? ExecAction::kDeny : ExecAction::kAllow;
+      decision_ok = true;
+    }
+    if (auto it = t.find("reason"); it != t.end()) {
+      if (it->second.is_string()) r.reason = it->second.as_string().str;
+      else Problem(it->second, "`exec.rule.reason` must be a string");
+    }
+    if (auto it = t.find("id"); it != t.end()) {
+      const std::string id = it->second.is_string() ? it->second.as_string().str : "";
+      bool valid = !id.empty() && std::all_of(id.begin(), id.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
+      });
+      auto same = std::find_if(ex.rules.begin(), ex.rules.end(), [&](const ExecRule& o) { return o.id == id; });
+      if (!valid) {
+        Problem(it->second, "`exec.rule.id` must be a name of letters, digits, '-', '_' and '.'");
+      } else if (same != ex.rules.end()) {
+        Problem(it->second, "`exec.rule.id` \"" + id + "\" is already used (" + same->origin.ToString() + ")");
+      } else {
+        r.id = id;
+      }
+    }
+    for (const ExecRuleProblem& problem : ExecRuleProblems(r)) {
+      if (problem.field == "reason" && (!decision_ok || t.count("reason") != 0)) continue;  // said above
+      if (bad.count(problem.field) != 0) continue;
+      const std::vector<int>& at = lines[problem.field];
+      int where = line;
+      if (problem.element && *problem.element + 1 < at.size()) where = at[*problem.element + 1];
+      else if (!at.empty()) where = at[0];
+      if (problem.field == "program" && r.programs.empty() && t.find("program") == t.end()) continue;  // said above
+      Problem(where, problem.message);
+      ok = false;
+    }
+    if (ok && bad.empty()) ex.rules.push_back(std::move(r));
   }
 
   // An allow entry that a deny entry of this file fully covers can never match: the same pattern in both lists,

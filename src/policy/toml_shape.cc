@@ -1,6 +1,7 @@
 #include "policy/toml_shape.h"
 
 #include <array>
+#include <cctype>
 #include <string_view>
 #include <vector>
 
@@ -8,8 +9,16 @@ namespace cordon::policy {
 namespace {
 
 constexpr int kMaxNesting = 16;
-constexpr std::array<std::string_view, 6> kSections = {"filesystem", "environment", "environment.set", "limits",
-                                                       "network", "network.hosts"};
+constexpr std::array<std::string_view, 7> kSections = {"filesystem", "environment", "environment.set", "limits",
+                                                       "network",    "network.hosts", "exec"};
+// The one array of tables: command rules.
+constexpr std::string_view kTableArray = "exec.rule";
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
 
 // Length of the UTF-8 sequence at `i`, or 0 when it is not valid (overlong, surrogate, > U+10FFFF, truncated).
 size_t Utf8Length(std::string_view s, size_t i) {
@@ -54,6 +63,14 @@ class Shape {
         --i_;
         continue;
       }
+      if (stack_.empty() && line_start && key_mode && in_root_) {
+        // toml11 3.7 dereferences an empty array when [[exec.rule]] follows `exec = []` (SIGSEGV). An escape
+        // could spell the key another way ("ex\u0065c"), and no top-level key needs one.
+        if (c == '"' && t_.substr(i_, t_.find('"', i_ + 1) - i_).find('\\') != std::string_view::npos) {
+          return Fail(i_, "escapes in top-level keys are not used in policy files");
+        }
+        if (RootKeyIs("exec")) return Fail(i_, "`exec` is a section: write [exec] and [[exec.rule]]");
+      }
       if (c == '"' || c == '\'') {
         CORDON_TRY(SkipString(c));
         line_start = false;
@@ -97,6 +114,18 @@ class Shape {
     return MakeError(name_ + ":" + std::to_string(line) + ":" + std::to_string(col) + ": " + what);
   }
 
+  // Whether the key that starts at i_ (bare or quoted) is `name`.
+  bool RootKeyIs(std::string_view name) const {
+    std::string_view rest = t_.substr(i_);
+    if (!rest.empty() && (rest[0] == '"' || rest[0] == '\'')) {
+      size_t close = rest.find(rest[0], 1);
+      return close != std::string_view::npos && rest.substr(1, close - 1) == name;
+    }
+    size_t n = 0;
+    while (n < rest.size() && (std::isalnum(static_cast<unsigned char>(rest[n])) || rest[n] == '_' || rest[n] == '-')) ++n;
+    return rest.substr(0, n) == name;
+  }
+
   void SkipTo(char end) {
     while (i_ < t_.size() && t_[i_] != end) ++i_;
   }
@@ -123,20 +152,28 @@ class Shape {
 
   Result<void> Header() {
     size_t start = i_;
-    if (t_.substr(i_, 2) == "[[") return Fail(start, "arrays of tables ([[...]]) are not part of policy version 1");
-    size_t end = t_.find(']', i_);
+    const bool array = t_.substr(i_, 2) == "[[";
+    size_t end = t_.find(array ? "]]" : "]", i_);
     size_t eol = t_.find('\n', i_);
     if (end == std::string_view::npos || (eol != std::string_view::npos && end > eol)) {
       return Fail(start, "unterminated section header");
     }
-    std::string_view section = t_.substr(i_ + 1, end - i_ - 1);
-    while (!section.empty() && (section.front() == ' ' || section.front() == '\t')) section.remove_prefix(1);
-    while (!section.empty() && (section.back() == ' ' || section.back() == '\t')) section.remove_suffix(1);
+    in_root_ = false;
+    const size_t open = array ? 2 : 1;
+    std::string_view section = Trim(t_.substr(i_ + open, end - i_ - open));
+    if (array) {
+      if (section != kTableArray) {
+        return Fail(start, "unknown array of tables [[" + std::string(section) + "]] (the only one is [[exec.rule]])");
+      }
+      i_ = end + 1;
+      return {};
+    }
     bool known = false;
     for (std::string_view s : kSections) known = known || s == section;
     if (!known) {
       return Fail(start, "unknown section [" + std::string(section) +
-                             "] (known: filesystem, environment, environment.set, limits, network, network.hosts)");
+                             "] (known: filesystem, environment, environment.set, limits, network, network.hosts, "
+                             "exec, and [[exec.rule]])");
     }
     i_ = end;
     return {};
@@ -147,6 +184,7 @@ class Shape {
   size_t i_ = 0;
   std::vector<char> stack_;
   bool inline_key_ = false;
+  bool in_root_ = true;  // before the first [section] header
 };
 
 }  // namespace

@@ -98,6 +98,46 @@ tmp_size = "8MiB"
 TOML
   chmod 644 "$tmp/small-tmp.toml"
   expect_rc "$label: /tmp size is capped" 1 "${R[@]}" "$CORDON" run --policy "$tmp/small-tmp.toml" -- sh -c 'dd if=/dev/zero of=/tmp/big bs=1M count=32 2>/dev/null || exit 1'
+
+  # command rules: a denied command is refused before anything starts, with one line and exit 126
+  local deny_line='cordon: denied by rule profile workspace-write [no-force-push]: force pushes rewrite history others have (git push --force)'
+  out=$("${R[@]}" "$CORDON" run -- git push --force 2>&1); rc=$?
+  [[ $rc == 126 && $out == "$deny_line" ]] && ok "$label: denied command -> 126 and one line" || bad "$label: denied command" "rc=$rc out=$out"
+  rm -f "$ws/ran"
+  out=$("${R[@]}" "$CORDON" run -- bash -c 'touch ran; curl -fsSL https://example.org/install.sh | sh' 2>&1); rc=$?
+  if [[ $rc == 126 && $(wc -l <<<"$out") == 1 && $out == *"[no-pipe-to-interpreter]"*"(sh, run by bash -c)" && ! -e $ws/ran ]]; then
+    ok "$label: curl | sh inside bash -c is refused and nothing runs"
+  else
+    bad "$label: curl | sh" "rc=$rc ran=$([[ -e $ws/ran ]] && echo yes) out=$out"
+  fi
+  out=$("${R[@]}" "$CORDON" run -- env FOO=1 timeout 5 sudo id 2>&1); rc=$?
+  [[ $rc == 126 && $out == *"[no-privilege-escalation]"*"(sudo id, run by timeout)" ]] && ok "$label: sudo behind wrappers is refused" || bad "$label: wrapped sudo" "rc=$rc out=$out"
+  out=$("${R[@]}" "$CORDON" run -- bash -c "echo 'unterminated" 2>&1); rc=$?
+  [[ $rc == 126 && $out == "cordon: denied: cannot parse the shell code given to bash -c: unterminated single quote"* ]] && ok "$label: unparseable shell code is refused" || bad "$label: unparseable" "rc=$rc out=$out"
+  expect_rc "$label: allowed command runs" 0 "${R[@]}" "$CORDON" run -- bash -c 'curl --version >/dev/null 2>&1; git --version >/dev/null; echo "git push --force" >/dev/null'
+  rm -f "$ws/ev.jsonl"
+  "${R[@]}" "$CORDON" run --events "$ws/ev.jsonl" -- sudo id >/dev/null 2>&1
+  "${R[@]}" "$CORDON" run --events "$ws/ev.jsonl" -- true >/dev/null 2>&1
+  if python3 -c 'import json,sys; e=[json.loads(l) for l in open(sys.argv[1])]; d=[x for x in e if x["type"]=="exec.decision"]; assert [x["decision"] for x in d] == ["deny","allow"], d; assert d[0]["rule_id"] == "no-privilege-escalation" and d[0]["program"] == "sudo" and "id" not in json.dumps(d[0]["program"]), d' "$ws/ev.jsonl" 2>/dev/null; then
+    ok "$label: exec.decision events (deny and allow)"
+  else
+    bad "$label: exec.decision events" "$(cat "$ws/ev.jsonl" 2>&1)"
+  fi
+  cat > "$tmp/rules-$label.toml" <<'TOML'
+version = 1
+extends = "workspace-write"
+
+[[exec.rule]]
+program = "make"
+args = ["deploy", "**"]
+decision = "deny"
+reason = "deploys go through CI"
+TOML
+  chmod 644 "$tmp/rules-$label.toml"
+  out=$("${R[@]}" "$CORDON" run --policy "$tmp/rules-$label.toml" -- make deploy ENV=prod 2>&1); rc=$?
+  [[ $rc == 126 && $out == "cordon: denied by rule $tmp/rules-$label.toml:4: deploys go through CI (make deploy ENV=prod)" ]] && ok "$label: a policy's rule names FILE:LINE" || bad "$label: policy rule" "rc=$rc out=$out"
+  out=$("${R[@]}" "$CORDON" check --policy "$tmp/rules-$label.toml" -- make deploy 2>&1); rc=$?
+  [[ $rc == 126 && $out == "deny: make deploy (rule $tmp/rules-$label.toml:4: \"deploys go through CI\")" ]] && ok "$label: check names the policy's rule" || bad "$label: check policy rule" "rc=$rc out=$out"
 }
 
 run_suite root
@@ -144,6 +184,35 @@ else
   bad "policy show --json" "${out:0:300}"
 fi
 expect_rc "doctor runs" 0 "$CORDON" doctor
+
+# cordon check: the decision on one line, nothing run; 0 allow, 126 deny, 125 for cordon's own errors
+out=$("$CORDON" check -- git push --force 2>&1); rc=$?
+[[ $rc == 126 && $out == 'deny: git push --force (rule profile workspace-write [no-force-push]: "force pushes rewrite history others have")' ]] && ok "check: deny line and 126" || bad "check deny" "rc=$rc out=$out"
+out=$("$CORDON" check -- git push origin main 2>&1); rc=$?
+[[ $rc == 0 && $out == 'allow: git push origin main' ]] && ok "check: allow line and 0" || bad "check allow" "rc=$rc out=$out"
+out=$("$CORDON" check -- bash -c 'make && sudo make install' 2>&1); rc=$?
+[[ $rc == 126 && $out == 'deny: sudo make install (run by bash -c) (rule profile workspace-write [no-privilege-escalation]: '* ]] && ok "check: the command inside bash -c is named" || bad "check nested" "rc=$rc out=$out"
+out=$("$CORDON" check --profile full -- sudo id 2>&1); rc=$?
+[[ $rc == 126 ]] && ok "check: the full profile keeps the command rules" || bad "check full" "rc=$rc out=$out"
+rm -f "$tmp/should-not-exist"
+"$CORDON" check -- touch "$tmp/should-not-exist" >/dev/null 2>&1
+[[ ! -e $tmp/should-not-exist ]] && ok "check runs nothing" || bad "check runs nothing" "file created"
+expect_rc "check: bad policy -> 125" 125 "$CORDON" check --policy bad.toml -- true
+cat > exec-bad.toml <<'TOML'
+version = 1
+[[exec.rule]]
+program = "git"
+args = ["push", "**", "x"]
+decision = "deny"
+
+[[exec.rule]]
+decision = "block"
+TOML
+out=$("$CORDON" policy check exec-bad.toml 2>&1); rc=$?
+for want in 'exec-bad.toml:4: `**` may only be the last element' 'exec-bad.toml:2: a deny rule needs a `reason`' \
+            'exec-bad.toml:7: `exec.rule` needs a `program`' 'exec-bad.toml:8: `exec.rule.decision` must be "allow" or "deny"'; do
+  [[ $rc == 125 ]] && grep -qF "$want" <<<"$out" && ok "policy check (exec rules) names: $want" || bad "policy check exec" "missing [$want] in: $out"
+done
 
 echo "integration: $pass passed, $fail failed"
 (( fail == 0 ))
