@@ -191,6 +191,15 @@ uint64_t Stream::LastBreakBefore(uint64_t pos, uint64_t floor) const {
 
 uint64_t Stream::FindStart(size_t db, const PatternInfo& p, unsigned id, uint64_t to) {
   uint64_t floor = to > p.max_width ? to - p.max_width : 0;
+  if (p.multiline && p.kind == PatternKind::kMatch) {
+    // A multi-line match starts where its rule's `begin` last matched before its end, within the rule's width.
+    // (A backward scan over a key's body at each of its ends would cost the body's length squared.)
+    uint64_t start = kNone;
+    for (const Block& b : blocks_) {
+      if (b.label == p.label && b.start >= floor && b.start < to && (start == kNone || b.start > start)) start = b.start;
+    }
+    return start;
+  }
   if (!p.multiline) {
     // A line pattern matches within the line that `to` ends in.
     uint64_t lb = LastBreakBefore(to, floor);
@@ -257,6 +266,12 @@ void Stream::Match(size_t db, unsigned id, uint64_t to) {
 }
 
 void Stream::AddInterval(uint64_t start, uint64_t end, uint32_t label) {
+  // The common case: one more end of the match that is already last (a rule reports every end of a run).
+  if (!pending_.empty() && pending_.back().start <= start && start <= pending_.back().end &&
+      (pending_.back().start < start || pending_.back().label <= label)) {
+    pending_.back().end = std::max(pending_.back().end, end);
+    return;
+  }
   Interval n{start, end, label};
   // pending_ is sorted and its intervals neither overlap nor touch: the ones this one joins are contiguous.
   auto hi = std::upper_bound(pending_.begin(), pending_.end(), end,

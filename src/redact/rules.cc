@@ -73,10 +73,20 @@ bool NotASecret(std::string_view value) {
       "placeholder", "redacted", "dummy", "xxxxx", "*****", ".....", "${", "{{", "$(", "%(", "<", ">",
       // user:password@ in documentation
       ":pass@", ":password@", ":secret@", ":xyz@", ":123@", ":passwd@", ":pwd@"};
-  std::string lower(value);
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  char small[256];
+  std::string large;
+  char* lower = small;
+  if (value.size() > sizeof small) {
+    large.resize(value.size());
+    lower = large.data();
+  }
+  for (size_t i = 0; i < value.size(); ++i) {
+    char c = value[i];
+    lower[i] = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+  }
+  const std::string_view folded(lower, value.size());
   for (std::string_view w : kPlaceholders) {
-    if (lower.find(w) != std::string::npos) return true;
+    if (folded.find(w) != std::string_view::npos) return true;
   }
   // Code: a scope or member access (`a::b`, `a->b`), or an identifier or member path without digits (`_M_token`,
   // `alice.computeSecret`; `:doInitialization` is what `Pass::doInitialization` leaves after its first ':').
@@ -87,7 +97,7 @@ bool NotASecret(std::string_view value) {
   bool path = value.starts_with("/") || value.starts_with("~/") || value.starts_with("./");
   bool identifier = !value.empty();
   for (char c : value) {
-    bool word = std::isalpha(static_cast<unsigned char>(c)) || c == '_' || c == '.';
+    bool word = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '.';
     if (!word && !(path && (c == '/' || c == '-' || c == '~'))) identifier = false;
   }
   return identifier;
@@ -95,16 +105,24 @@ bool NotASecret(std::string_view value) {
 
 double ShannonEntropy(std::string_view s) {
   if (s.empty()) return 0;
-  size_t counts[256] = {};
+  // H = log2(n) - (sum of c*log2(c)) / n over the byte counts c; c*log2(c) from a table for short strings
+  // (called at every end of every generic match: it has to be cheap).
+  static const std::vector<double> kCLogC = [] {
+    std::vector<double> t(4097);
+    for (size_t c = 1; c < t.size(); ++c) t[c] = static_cast<double>(c) * std::log2(static_cast<double>(c));
+    return t;
+  }();
+  uint32_t counts[256] = {};
   for (unsigned char c : s) ++counts[c];
-  double h = 0;
-  const double n = static_cast<double>(s.size());
-  for (size_t c : counts) {
-    if (c == 0) continue;
-    double p = static_cast<double>(c) / n;
-    h -= p * std::log2(p);
+  double sum = 0;
+  for (unsigned char c : s) {
+    uint32_t& n = counts[c];
+    if (n == 0) continue;  // counted already
+    sum += n < kCLogC.size() ? kCLogC[n] : static_cast<double>(n) * std::log2(static_cast<double>(n));
+    n = 0;
   }
-  return h;
+  const double total = static_cast<double>(s.size());
+  return std::log2(total) - sum / total;
 }
 
 Status CheckRule(const Rule& rule) {

@@ -11,7 +11,8 @@
 //     '\r' inside it, so that everything up to a line break can be released as soon as the break is seen.
 //   - multi-line rules (`begin` set, e.g. PEM private keys): `begin` is a line pattern for how every match starts
 //     (`-----BEGIN … PRIVATE KEY-----`). Output from where `begin` matched is held until the rule's longest match
-//     can no longer end later (its width), so a key printed line by line is still redacted whole.
+//     can no longer end later (its width), so a key printed line by line is still redacted whole. A match of
+//     the rule is taken to start at the last `begin` match before the match's end (within its width).
 //
 // min_entropy: for generic assignment rules (`password=…`). The value — the match after the first occurrence of
 // one of `value_after` (case-insensitive; the whole match when empty), without surrounding blanks, quotes and the
