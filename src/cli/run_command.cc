@@ -20,6 +20,8 @@ struct RunOptions {
   std::string net;
   std::vector<std::string> allow_hosts;
   std::string events;
+  bool no_redact = false;
+  std::vector<std::string> redact_rules;
   std::vector<std::string> command;
 };
 
@@ -63,6 +65,8 @@ Result<int> Run(RunOptions& o) {
     facts.git_files = workspace_guard->before().files;
   }
   CORDON_ASSIGN_OR_RETURN(plan::LaunchPlan launch, plan::MakePlan(pol, facts, o.command));
+  launch.filter_output = !o.no_redact;
+  launch.redact_rule_files = o.redact_rules;
   if (o.dry_run) {
     std::fputs((o.json ? plan::ToJson(launch) : plan::Describe(launch)).c_str(), stdout);
     return 0;
@@ -81,6 +85,7 @@ Result<int> Run(RunOptions& o) {
   }
   EventRouter events(log.get());
   events.Emit("exec.decision", ExecDecisionEvent(exec_decision));
+  if (o.no_redact && !launch.unrestricted) events.Emit("output.unfiltered", {{"reason", "--no-redact"}});
   std::unique_ptr<Backend> backend = MakeLinuxBackend();
   CORDON_ASSIGN_OR_RETURN(RunOutcome outcome, backend->Run(launch, events));
   if (workspace_guard) {
@@ -110,6 +115,10 @@ void AddRunCommand(CLI::App& app, Action& action) {
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   run->add_option("--events", opts->events, "append the run's events (JSON lines) to FILE; - for stderr");
+  run->add_flag("--no-redact", opts->no_redact, "pass the command's output on unfiltered (trusted use; recorded)");
+  run->add_option("--redact-rules", opts->redact_rules, "more redaction rules from a TOML file (repeatable)")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   run->add_flag("--dry-run", opts->dry_run, "print the plan and run nothing");
   run->add_flag("--json", opts->json, "with --dry-run: print the plan as JSON");
   run->add_option("command", opts->command, "the command and its arguments, after --")->required();

@@ -20,6 +20,7 @@
 #include "base/unique_fd.h"
 #include "linux/cgroups.h"
 #include "linux/egress.h"
+#include "linux/redaction.h"
 #include "linux/supervise.h"
 #include "linux/child.h"
 #include "linux/fs_layout.h"
@@ -137,9 +138,11 @@ class LinuxBackend : public Backend {
     CORDON_TRY(egress.Prepare(plan));
     // The command's output through the supervisor (and its filter), unless the plan says to inherit.
     OutputPump out_pump, err_pump;
+    Redaction redaction;
     if (plan.filter_output) {
-      CORDON_TRY(out_pump.Prepare(STDOUT_FILENO, nullptr));
-      CORDON_TRY(err_pump.Prepare(STDERR_FILENO, nullptr));
+      CORDON_TRY(redaction.Start(plan, mounts.layout.hidden_env_files));
+      CORDON_TRY(out_pump.Prepare(STDOUT_FILENO, redaction.Filter("stdout")));
+      CORDON_TRY(err_pump.Prepare(STDERR_FILENO, redaction.Filter("stderr")));
     }
     SignalGuard signals;
     CORDON_TRY(signals.Install());
@@ -251,6 +254,7 @@ class LinuxBackend : public Backend {
       watch.err = &err_pump;
     }
     CORDON_ASSIGN_OR_RETURN(WaitResult w, Supervise(watch, plan.limits.timeout_seconds, start));
+    redaction.Report(events);
     egress.Shutdown();
     RunOutcome out;
     if (n == static_cast<ssize_t>(sizeof(failure)) && failure.exec_failed) {
@@ -282,6 +286,10 @@ class LinuxBackend : public Backend {
       out.message = std::string("the sandbox was killed from outside (SIG") + sigabbrev_np(w.info.si_status) + ")";
     } else {
       return MakeError("the sandbox's init process exited without the command's status");
+    }
+    if (!redaction.failure().empty()) {
+      out.exit_code = 125;
+      out.message = "the command's output was withheld: the redactor could not be built: " + redaction.failure();
     }
     out.degraded = degraded;
     out.wall_seconds = std::chrono::duration<double>(Clock::now() - start).count();

@@ -36,7 +36,9 @@ struct LaunchPlan {
   std::vector<std::string> hidden_env_roots;     // the scan roots whose .env files are hidden
   policy::Limits limits;
   policy::Network network;                       // mode, and in allowlist mode the proxy's rules
-  bool filter_output = true;                     // stdout/stderr through cordon (redaction); false: inherited
+  bool filter_output = true;                     // stdout/stderr through cordon's redactor; false: inherited
+  std::vector<std::string> redact_rule_files;    // user redaction rules, on top of the built-in ones
+  std::vector<std::string> secret_values;        // the caller's secret-looking environment values (never printed)
   uint16_t proxy_port = 0;                       // allowlist mode: the proxy's port on the sandbox's 127.0.0.1
   bool unrestricted = false;
   bool best_effort = false;

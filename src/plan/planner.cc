@@ -184,8 +184,19 @@ Result<LaunchPlan> MakePlan(const policy::Policy& pol, const Facts& facts, std::
   env_rules.set.emplace("HOME", facts.home);
   env_rules.set["PWD"] = plan.cwd;
   plan.env = ScrubEnvironment(facts.environ, env_rules, &plan.dropped_env);
-  // The caller's proxy settings mean nothing inside: either there is no network, or it is cordon's proxy.
-  std::erase_if(plan.env, [](const std::string& e) { return IsProxyVariable(e.substr(0, e.find('='))); });
+  // Values the output redactor must find wherever they appear, kept in the sandbox or not.
+  for (const std::string& e : facts.environ) {
+    size_t eq = e.find('=');
+    if (eq == std::string::npos) continue;
+    if (LooksLikeSecretName(e.substr(0, eq)) || LooksLikeSecretValue(e.substr(eq + 1))) {
+      plan.secret_values.push_back(e.substr(eq + 1));
+    }
+  }
+  // The caller's proxy settings mean nothing inside unless the sandbox shares the host's network: without
+  // one there is no network, or it is cordon's proxy.
+  if (plan.network.mode != policy::NetworkMode::kFull) {
+    std::erase_if(plan.env, [](const std::string& e) { return IsProxyVariable(e.substr(0, e.find('='))); });
+  }
   if (plan.network.mode == policy::NetworkMode::kAllowlist) {
     plan.proxy_port = kProxyPort;
     for (std::string& v : ProxyEnvironment(plan.proxy_port)) plan.env.push_back(std::move(v));

@@ -1,0 +1,141 @@
+#include "linux/redaction.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <set>
+
+
+namespace cordon::linux_backend {
+namespace {
+
+constexpr size_t kMaxFileBytes = 64 << 10;
+constexpr size_t kMaxTotalBytes = 1 << 20;
+constexpr int kMaxFilesPerDir = 64;
+
+// The whole file when it is a regular file of at most kMaxFileBytes; never follows a symlink out.
+bool ReadSmallFile(int dirfd, const char* name, std::string& out) {
+  int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
+  if (fd < 0) return false;
+  struct stat st {};
+  bool ok = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+            static_cast<size_t>(st.st_size) <= kMaxFileBytes;
+  if (ok) {
+    out.resize(static_cast<size_t>(st.st_size));
+    ssize_t n = read(fd, out.data(), out.size());
+    ok = n > 0;
+    out.resize(ok ? static_cast<size_t>(n) : 0);
+  }
+  close(fd);
+  return ok;
+}
+
+class RedactFilter : public OutputFilter {
+ public:
+  RedactFilter(Redaction& owner, std::string name) : owner_(owner), name_(std::move(name)) {}
+  void Write(std::string_view in, std::string& out) override {
+    if (Stream* s = Get()) s->Write(in, out);
+  }
+  void Flush(std::string& out) override {
+    if (stream_) stream_->Flush(out);
+  }
+  void Finish(std::string& out) override {
+    if (Stream* s = Get()) s->Finish(out);
+  }
+  bool holding() const override { return stream_ && stream_->held() > 0; }
+  const redact::Stream* stream() const { return stream_.get(); }
+
+ private:
+  using Stream = redact::Stream;
+  // Output is withheld (dropped) when the redactor could not be built: nothing leaves unfiltered.
+  Stream* Get() {
+    if (!stream_ && !failed_) {
+      const redact::Redactor* r = owner_.redactor();
+      if (r == nullptr) failed_ = true;
+      else stream_ = r->NewStream();
+    }
+    return stream_.get();
+  }
+  Redaction& owner_;
+  std::string name_;
+  std::unique_ptr<Stream> stream_;
+  bool failed_ = false;
+};
+
+}  // namespace
+
+std::vector<std::string> SecretValues(const std::vector<std::string>& known, const std::vector<std::string>& files) {
+  std::set<std::string> values(known.begin(), known.end());
+  size_t total = 0;
+  auto add = [&](std::string content) {
+    if (total + content.size() > kMaxTotalBytes) return;
+    total += content.size();
+    values.insert(std::move(content));
+  };
+  for (const std::string& path : files) {
+    std::string content;
+    if (ReadSmallFile(AT_FDCWD, path.c_str(), content)) {
+      add(std::move(content));
+      continue;
+    }
+    DIR* d = opendir(path.c_str());
+    if (d == nullptr) continue;
+    int count = 0;
+    while (dirent* e = readdir(d)) {
+      if (e->d_name[0] == '.' && (e->d_name[1] == 0 || (e->d_name[1] == '.' && e->d_name[2] == 0))) continue;
+      if (++count > kMaxFilesPerDir) break;
+      if (ReadSmallFile(dirfd(d), e->d_name, content)) add(std::move(content));
+    }
+    closedir(d);
+  }
+  return {values.begin(), values.end()};
+}
+
+Status Redaction::Start(const plan::LaunchPlan& plan, const std::vector<std::string>& hidden_files) {
+  redact::RuleSet rules = redact::BuiltinRuleSet();
+  for (const std::string& file : plan.redact_rule_files) {
+    CORDON_ASSIGN_OR_RETURN(redact::RuleSet more, redact::LoadRulesFile(file));
+    for (redact::Rule& r : more.rules) rules.rules.push_back(std::move(r));
+  }
+  std::vector<std::string> files = hidden_files;
+  for (const policy::PathRule& r : plan.fs) {
+    if (r.access == policy::Access::kDeny) files.push_back(r.path);
+  }
+  std::vector<std::string> values = SecretValues(plan.secret_values, files);
+  worker_ = std::thread([this, rules = std::move(rules), values = std::move(values)]() mutable {
+    auto built = redact::Redactor::Create(rules, std::move(values));
+    if (built.ok()) redactor_.reset(built->release());
+    else failure_ = built.error().ToString();
+  });
+  return {};
+}
+
+Redaction::~Redaction() {
+  if (worker_.joinable()) worker_.join();
+}
+
+const redact::Redactor* Redaction::redactor() {
+  if (worker_.joinable()) worker_.join();
+  return redactor_.get();
+}
+
+std::unique_ptr<OutputFilter> Redaction::Filter(const std::string& stream) {
+  auto f = std::make_unique<RedactFilter>(*this, stream);
+  filters_.emplace_back(stream, f.get());
+  return f;
+}
+
+void Redaction::Report(audit::EventSink& events) const {
+  for (const auto& [name, filter] : filters_) {
+    const redact::Stream* s = static_cast<const RedactFilter*>(filter)->stream();
+    if (s == nullptr) continue;
+    for (const auto& [rule, count] : s->counts()) {
+      events.Emit("output.redacted", {{"stream", name}, {"rule", rule}, {"count", count}});
+    }
+  }
+}
+
+}  // namespace cordon::linux_backend
