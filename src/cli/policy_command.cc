@@ -5,6 +5,35 @@
 #include "policy/toml_loader.h"
 
 namespace cordon::cli {
+namespace {
+
+// Command rules are checked on the command line, not part of the plan: `policy show` adds them after it.
+std::string DescribeExecRules(const policy::ExecRules& ex) {
+  std::string out = std::string("command rules (deny wins; a command no rule matches: ") +
+                    policy::ExecActionName(ex.default_action) + "):\n";
+  for (const policy::ExecRule& r : ex.rules) {
+    std::string action = policy::ExecActionName(r.action);
+    out += "  " + action + std::string(6 - action.size(), ' ') + r.Describe() + "    # " + r.Where() + "\n";
+  }
+  return out;
+}
+
+nlohmann::json ExecRulesJson(const policy::ExecRules& ex) {
+  nlohmann::json rules = nlohmann::json::array();
+  for (const policy::ExecRule& r : ex.rules) {
+    nlohmann::json j = {{"decision", policy::ExecActionName(r.action)}, {"program", r.programs},
+                        {"origin", r.origin.ToString()}};
+    if (!r.id.empty()) j["id"] = r.id;
+    if (r.args) j["args"] = *r.args;
+    if (!r.any.empty()) j["any"] = r.any;
+    if (!r.script_from.empty()) j["script_from"] = r.script_from;
+    if (!r.reason.empty()) j["reason"] = r.reason;
+    rules.push_back(std::move(j));
+  }
+  return {{"default", policy::ExecActionName(ex.default_action)}, {"rules", rules}};
+}
+
+}  // namespace
 
 void AddPolicyCommand(CLI::App& app, Action& action) {
   CLI::App* policy = app.add_subcommand("policy", "validate or print a policy");
@@ -16,8 +45,9 @@ void AddPolicyCommand(CLI::App& app, Action& action) {
   check->callback([&action, file] {
     action = [file]() -> Result<int> {
       CORDON_ASSIGN_OR_RETURN(policy::Policy p, policy::LoadPolicyFile(*file));
-      std::printf("%s: ok (version 1, %zu read, %zu write, %zu deny_read, %zu deny_write rules)\n", file->c_str(),
-                  p.fs.read.size(), p.fs.write.size(), p.fs.deny_read.size(), p.fs.deny_write.size());
+      std::printf("%s: ok (version 1, %zu read, %zu write, %zu deny_read, %zu deny_write rules, %zu command rules)\n",
+                  file->c_str(), p.fs.read.size(), p.fs.write.size(), p.fs.deny_read.size(), p.fs.deny_write.size(),
+                  p.exec.rules.size());
       return 0;
     };
   });
@@ -37,7 +67,13 @@ void AddPolicyCommand(CLI::App& app, Action& action) {
       CORDON_ASSIGN_OR_RETURN(policy::Policy p, LoadPolicy(show_opts->source));
       CORDON_ASSIGN_OR_RETURN(plan::Facts facts, GatherFacts(show_opts->workspace));
       CORDON_ASSIGN_OR_RETURN(plan::LaunchPlan launch, plan::MakePlan(p, facts, {"<command>"}));
-      std::fputs((show_opts->json ? plan::ToJson(launch) : plan::Describe(launch)).c_str(), stdout);
+      if (show_opts->json) {
+        nlohmann::json j = nlohmann::json::parse(plan::ToJson(launch));
+        j["exec"] = ExecRulesJson(p.exec);
+        std::fputs((j.dump(2) + "\n").c_str(), stdout);
+      } else {
+        std::fputs((plan::Describe(launch) + DescribeExecRules(p.exec)).c_str(), stdout);
+      }
       return 0;
     };
   });

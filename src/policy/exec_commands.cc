@@ -10,11 +10,11 @@
 namespace cordon::policy {
 namespace {
 
-void AddAll(std::vector<std::string>& to, const std::vector<std::string>& from) {
-  for (const std::string& s : from) {
-    if (std::find(to.begin(), to.end(), s) == to.end()) to.push_back(s);
-  }
-}
+// Bounds on what one command line may hold, so that a crafted one cannot make the check itself slow or big
+// (a pipeline of many distinct programs would otherwise cost quadratic memory). Far beyond real commands;
+// beyond them the command is refused.
+constexpr size_t kMaxCommands = 20000;
+constexpr size_t kMaxSources = 256;
 
 class Walker {
  public:
@@ -30,6 +30,17 @@ class Walker {
   std::vector<ExecCommand> Take() { return std::move(out_); }
 
  private:
+  void AddAll(std::vector<std::string>& to, const std::vector<std::string>& from) {
+    for (const std::string& s : from) {
+      if (std::find(to.begin(), to.end(), s) != to.end()) continue;
+      if (to.size() >= kMaxSources) {
+        if (!error_) error_ = "too many programs feed one command to check";
+        return;
+      }
+      to.push_back(s);
+    }
+  }
+
   bool Deeper(int depth) {
     if (depth <= shell::kMaxDepth) return true;
     if (!error_) error_ = "commands nested too deeply";
@@ -37,7 +48,7 @@ class Walker {
   }
 
   // What the commands listed since `mark` may write: their programs, and whatever reached their input.
-  std::vector<std::string> OutputsSince(size_t mark) const {
+  std::vector<std::string> OutputsSince(size_t mark) {
     std::vector<std::string> names;
     for (size_t i = mark; i < out_.size(); ++i) {
       AddAll(names, {out_[i].Program()});
@@ -96,7 +107,8 @@ class Walker {
     for (const shell::Word& w : c.words) {
       e.sources.push_back(Substitutions(w, stdin_from, depth));
       e.words.push_back(w.text);
-      e.dynamic.push_back(w.dynamic);
+      const size_t slash = w.text.rfind('/');
+      e.dynamic.push_back(w.dynamic && w.literal_from > (slash == std::string::npos ? 0 : slash + 1));
     }
     e.stdin_from = std::move(stdin_from);
     e.via = via;
@@ -106,6 +118,10 @@ class Walker {
   // Lists `e`, then what it runs.
   void Command(ExecCommand e, const shell::Word* stdin_script, int depth) {
     if (!Deeper(depth) || e.words.empty()) return;
+    if (out_.size() >= kMaxCommands) {
+      if (!error_) error_ = "too many commands to check";
+      return;
+    }
     const size_t index = out_.size();
     out_.push_back(e);
     if (e.dynamic[0]) return;  // nothing is known about a program named by an expansion

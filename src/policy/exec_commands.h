@@ -17,7 +17,9 @@ namespace cordon::policy {
 
 struct ExecCommand {
   std::vector<std::string> words;                 // quotes removed; $X, ${…}, $(…) kept as written
-  std::vector<bool> dynamic;                      // per word: its value is known only when the shell runs it
+  // Per word: its base name (what follows the last '/') is known only when the shell runs it: "$CC", "$(…)",
+  // "./*.sh"; not "$HOME/bin/tool", whose name is tool wherever $HOME is.
+  std::vector<bool> dynamic;
   std::vector<std::vector<std::string>> sources;  // per word: programs whose output is spliced into it
   std::vector<std::string> stdin_from;            // programs whose output may reach its standard input
   std::string via;  // what runs it: "" for the command line itself, "bash -c", "env", "$(…)", "find -exec" …

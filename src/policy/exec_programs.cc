@@ -41,12 +41,13 @@ struct Wrapper {
   std::string_view no_command;        // short options with which no command runs (command -v, sudo -l)
 };
 
-constexpr std::array<Wrapper, 18> kWrappers = {{
+constexpr std::array<Wrapper, 19> kWrappers = {{
     {"env", "uCS", "", "unset chdir split-string", 0, true, ""},
     {"nice", "n", "", "adjustment", 0, false, ""},
     {"ionice", "cnpPu", "", "class classdata pid pgid uid", 0, false, "pPu"},
     {"timeout", "ks", "", "kill-after signal", 1, false, ""},
     {"nohup", "", "", "", 0, false, ""},
+    {"coproc", "", "", "", 0, false, ""},  // bash's `coproc cmd args` (a compound body is parsed as a list)
     {"stdbuf", "ioe", "", "input output error", 0, false, ""},
     {"time", "fo", "", "format output", 0, false, ""},
     {"command", "", "", "", 0, false, "vV"},
@@ -272,6 +273,27 @@ void WatchCommands(const std::vector<std::string>& words, std::vector<Nested>& o
   else out.push_back({Nested::Kind::kScript, 0, 0, {}, 0, Join(words, i), "watch"});
 }
 
+// script [options] -c CMD [file]: the command runs under sh -c.
+void ScriptCommands(const std::vector<std::string>& words, std::vector<Nested>& out) {
+  const size_t n = words.size();
+  for (size_t i = 1; i < n; ++i) {
+    const std::string& a = words[i];
+    if (a == "--") break;
+    if (a.starts_with("--command=")) {
+      out.push_back({Nested::Kind::kScript, 0, 0, {}, 0, a.substr(10), "script -c"});
+    } else if ((a == "-c" || a == "--command") && i + 1 < n) {
+      out.push_back({Nested::Kind::kScript, 0, 0, {}, 0, words[++i], "script -c"});
+    } else if (IsOption(a) && a[1] != '-') {
+      size_t c = a.find('c');
+      // -qc CMD, -qcCMD; letters before c are flags (script's value options are long or come after c)
+      if (c != std::string::npos) {
+        std::string value = c + 1 < a.size() ? a.substr(c + 1) : (i + 1 < n ? words[++i] : "");
+        out.push_back({Nested::Kind::kScript, 0, 0, {}, 0, value, "script -c"});
+      }
+    }
+  }
+}
+
 // find … -exec CMD ARGS ; (or +), also -execdir, -ok, -okdir; any number of them.
 void FindCommands(const std::vector<std::string>& words, std::vector<Nested>& out) {
   for (size_t i = 1; i < words.size(); ++i) {
@@ -381,6 +403,8 @@ std::vector<Nested> NestedCommands(const std::vector<std::string>& words) {
     WatchCommands(words, out);
   } else if (name == "find") {
     FindCommands(words, out);
+  } else if (name == "script") {
+    ScriptCommands(words, out);
   } else if (IsShell(name)) {
     ShellArgs s = ScanShell(words);
     if (s.command_string && s.operand < n) {

@@ -117,9 +117,11 @@ bool ScriptFromMatches(const ExecRule& rule, const ExecCommand& cmd) {
 
 // Shell builtins that run nothing else; `default = "deny"` does not ask for allow rules for them.
 bool IsInertBuiltin(const std::string& name) {
+  // exec, command and builtin with a command to run are wrappers (what they run is checked instead).
   for (const char* b : {"cd", "pwd", "echo", "printf", "true", "false", ":", "test", "[", "export", "unset", "set",
                         "shift", "read", "local", "declare", "typeset", "readonly", "return", "exit", "break",
-                        "continue", "wait", "umask", "getopts", "let", "shopt", "type", "hash"}) {
+                        "continue", "wait", "umask", "getopts", "let", "shopt", "type", "hash", "exec", "command",
+                        "builtin"}) {
     if (name == b) return true;
   }
   return false;

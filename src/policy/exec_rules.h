@@ -9,7 +9,7 @@
 //      in policy order (the profile's rules, then the file's).
 //   3. Refused as well, since no rule can be checked on them: shell code that does not parse, and a command
 //      whose program name is computed when the shell runs ($X, $(…), a glob) — when there is any rule to
-//      check at all.
+//      check at all. Only the name counts: "$HOME/bin/tool" is the program tool.
 //   4. With `default = "deny"`, every command must match an allow rule, except the wrappers and shells whose
 //      inner commands were checked instead, calls of functions defined in the same code, and shell builtins that
 //      run nothing (cd, echo, test, export …).

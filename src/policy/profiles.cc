@@ -99,8 +99,7 @@ std::vector<ExecRule> DefaultExecRules(const std::string& origin) {
   std::vector<ExecRule> rules;
   // "/\\*" is the two characters /* as typed (a glob the shell expands to everything under /).
   rules.push_back(Deny("no-privilege-escalation", {"sudo", "su", "doas", "pkexec", "run0"}, std::nullopt, {}, {},
-                       "privilege escalation: inside the sandbox there is nothing to gain, and outside it (profile "
-                       "full) an agent must not act as another user",
+                       "privilege escalation: an agent does not act as root or as another user",
                        origin));
   // +REF is a forced refspec; --force-with-lease is safer than --force but still rewrites shared history.
   rules.push_back(Deny("no-force-push", {"git"}, std::vector<std::string>{"push", "**"},

@@ -200,6 +200,7 @@ class Parser {
     w.text.append(s_.substr(from, pos_ - from));
     unquoted.append(pos_ - from, '0');
     w.dynamic = true;
+    w.literal_from = w.text.size();
   }
 
   void LexWord(Token& t) {
@@ -267,22 +268,26 @@ class Parser {
     const std::string& t = w.text;
     size_t bracket = std::string::npos, brace = std::string::npos;
     bool brace_list = false;
+    auto dynamic_to = [&w](size_t end) {
+      w.dynamic = true;
+      w.literal_from = std::max(w.literal_from, end);
+    };
     for (size_t i = 0; i < t.size(); ++i) {
       if (unq[i] != '1') continue;
       char c = t[i];
       if (c == '*' || c == '?') {
-        w.dynamic = true;
+        dynamic_to(i + 1);
       } else if (c == '[') {
         bracket = i;
       } else if (c == ']' && bracket != std::string::npos && i > bracket + 1) {
-        w.dynamic = true;
+        dynamic_to(i + 1);
       } else if (c == '{') {
         brace = i;
         brace_list = false;
       } else if (brace != std::string::npos && (c == ',' || (c == '.' && i + 1 < t.size() && t[i + 1] == '.'))) {
         brace_list = true;
       } else if (c == '}' && brace != std::string::npos && brace_list) {
-        w.dynamic = true;
+        dynamic_to(i + 1);
       }
     }
   }

@@ -27,6 +27,7 @@ struct Word {
   std::string text;
   bool dynamic = false;  // has a parameter, command or arithmetic expansion, an unquoted glob or a brace expansion
   bool quoted = false;   // some part was quoted or escaped (a here-document delimiter so written is literal)
+  size_t literal_from = 0;  // text from here on came from literal characters only (no expansion, no glob)
   std::vector<CommandList> substitutions;  // the commands inside each $(…), `…`, <(…), >(…), in order
 };
 

@@ -242,6 +242,13 @@ TEST(ExecRules, ProgramsComputedAtRunTimeAreRefused) {
     EXPECT_FALSE(d.rule.has_value()) << code << ": " << d.Summary();
     EXPECT_THAT(d.reason, HasSubstr("known only when the shell runs it")) << code;
   }
+  // Only the name counts: a computed directory with a literal name is that program.
+  EXPECT_EQ(Sh("$HOME/.local/bin/sudo id"), kPrivilege);
+  EXPECT_EQ(Sh("\"$(go env GOPATH)/bin/golangci-lint\" run"), "allow");
+  EXPECT_EQ(Sh("$(npm bin)/eslint ."), "allow");
+  EXPECT_EQ(Sh("/opt/*/bin/tool"), "allow");
+  EXPECT_EQ(Sh("$DIR/*.sh"), "refused");
+  EXPECT_EQ(Sh("$P/deploy", Only({Rule({"/opt/tools/deploy"})})), "allow");  // a path rule needs the path written
   // Dynamic arguments are fine, and with no rules at all nothing is refused.
   EXPECT_EQ(Sh("echo $X \"$@\" *.c"), "allow");
   EXPECT_EQ(Decide({"bash", "-c", "$CMD"}, ExecRules{}), "allow");

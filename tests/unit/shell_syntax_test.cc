@@ -15,6 +15,7 @@ namespace cordon::policy {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 // Every command `argv` runs, as "words|via" joined by "; ", or "error: …".
 std::string List(const std::vector<std::string>& argv) {
@@ -70,7 +71,11 @@ TEST(ShellSyntax, ExpansionsAreKeptAndMarkedDynamic) {
   ASSERT_TRUE(r.ok()) << r.error().message;
   const ExecCommand& c = r->back();
   EXPECT_EQ(c.words, (std::vector<std::string>{"$CC", "-o", "x", "$HOME/y", "${A:-b}", "lit$", "*.c", "~/z"}));
-  EXPECT_EQ(c.dynamic, (std::vector<bool>{true, false, false, true, true, false, true, false}));
+  // Per word: whether its base name is computed ("$HOME/y" is named y).
+  EXPECT_EQ(c.dynamic, (std::vector<bool>{true, false, false, false, true, false, true, false}));
+  r = ListCommands({"sh", "-c", "x ${D}/a$B \"$(d)\"/b ./*/c ./c* /[ab]/d {a,b}/e ~/f"});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->back().dynamic, (std::vector<bool>{false, true, false, false, true, false, false, false}));
 }
 
 TEST(ShellSyntax, GlobsAndBraceExpansionAreDynamicOnlyUnquoted) {
@@ -220,6 +225,19 @@ TEST(ShellSyntax, DeepNestingIsRefusedNotFollowed) {
   EXPECT_THAT(List({"sh", "-c", code}), HasSubstr("nested too deeply"));
 }
 
+TEST(ShellSyntax, HugeCommandLinesAreRefusedNotSlow) {
+  // Distinct programs in one pipeline: each one's input sources would grow without bound.
+  std::string pipeline = "a0";
+  for (int i = 1; i < 2000; ++i) pipeline += " | a" + std::to_string(i);
+  EXPECT_THAT(List({"sh", "-c", pipeline}), HasSubstr("too many programs feed one command"));
+  std::string many;
+  for (int i = 0; i < 30000; ++i) many += "a;";
+  EXPECT_THAT(List({"sh", "-c", many}), HasSubstr("too many commands"));
+  std::string ok;
+  for (int i = 0; i < 200; ++i) ok += "a" + std::to_string(i) + " | ";
+  EXPECT_THAT(List({"sh", "-c", ok + "sh"}), Not(HasSubstr("error")));
+}
+
 TEST(ShellSyntax, AnErrorInNestedCodeNamesWhereTheCodeWasGiven) {
   EXPECT_THAT(List({"bash", "-c", "echo 'x"}), HasSubstr("cannot parse the shell code given to bash -c: unterminated"));
   EXPECT_THAT(List({"sh", "-c", "eval \"echo '\""}), HasSubstr("given to eval"));
@@ -259,6 +277,10 @@ TEST(ExecCommands, WrappersRunTheCommandAfterTheirOptions) {
   EXPECT_EQ(List({"doas", "-u", "root", "make"}), "doas -u root make; make <doas>");
   EXPECT_EQ(List({"su", "-", "root", "-c", "make"}), "su - root -c make; make <su -c>");
   EXPECT_EQ(List({"runuser", "-u", "bob", "--", "make"}), "runuser -u bob -- make; make <runuser>");
+  EXPECT_EQ(Sh("coproc make x"), "coproc make x <sh -c>; make x <coproc>");
+  EXPECT_EQ(List({"script", "-qc", "make x", "/dev/null"}), "script -qc 'make x' /dev/null; make x <script -c>");
+  EXPECT_EQ(List({"script", "--command=make x"}), "script '--command=make x'; make x <script -c>");
+  EXPECT_EQ(List({"script", "log"}), "script log");
   EXPECT_EQ(List({"env", "timeout", "5", "nice", "sudo"}),
             "env timeout 5 nice sudo; timeout 5 nice sudo <env>; nice sudo <timeout>; sudo <nice>");
 }
