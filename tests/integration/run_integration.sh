@@ -99,6 +99,33 @@ TOML
   chmod 644 "$tmp/small-tmp.toml"
   expect_rc "$label: /tmp size is capped" 1 "${R[@]}" "$CORDON" run --policy "$tmp/small-tmp.toml" -- sh -c 'dd if=/dev/zero of=/tmp/big bs=1M count=32 2>/dev/null || exit 1'
 
+  # output redaction: a key the command may read (a workspace file) or was allowed to keep (an environment
+  # variable) reaches the caller only as a marker; --no-redact is the control that proves the check can fail
+  local gh_key='ghp_Zq8Rw2Lk5Vn1Tb7Yc3Xm9Pd4Hs6Jf0Ga2Ue8' own_value='cordon-own-value-5eb1c0d7a9'
+  cat > "$tmp/keep-env.toml" <<'TOML'
+version = 1
+extends = "workspace-write"
+[environment]
+keep = ["CORDON_TEST_API_TOKEN", "CORDON_TEST_PASSWORD"]
+TOML
+  chmod 644 "$tmp/keep-env.toml"
+  printf 'token = "%s"\n' "$gh_key" > "$ws/settings.txt"
+  [[ $label == user ]] && chown "$USER_NAME" "$ws/settings.txt"
+  local redact_cmd='cat settings.txt; echo "env=$CORDON_TEST_API_TOKEN"; echo "own=$CORDON_TEST_PASSWORD"; printf %s "$CORDON_TEST_PASSWORD" | base64'
+  out=$("${R[@]}" env CORDON_TEST_API_TOKEN="$gh_key" CORDON_TEST_PASSWORD="$own_value" \
+        "$CORDON" run --policy "$tmp/keep-env.toml" -- sh -c "$redact_cmd" 2>&1)
+  if [[ $out != *"$gh_key"* && $out != *"$own_value"* && $out != *"$(printf %s "$own_value" | base64)"* &&
+        $(grep -c 'REDACTED' <<<"$out") == 4 ]]; then
+    ok "$label: secrets from a file and from kept variables are redacted (rule, exact value, base64)"
+  else
+    bad "$label: redaction" "$out"
+  fi
+  out=$("${R[@]}" env CORDON_TEST_API_TOKEN="$gh_key" CORDON_TEST_PASSWORD="$own_value" \
+        "$CORDON" run --no-redact --policy "$tmp/keep-env.toml" -- sh -c "$redact_cmd" 2>&1)
+  [[ $out == *"$gh_key"* && $out == *"env=$gh_key"* && $out == *"own=$own_value"* ]] &&
+    ok "$label: --no-redact passes output unfiltered (control)" || bad "$label: --no-redact" "$out"
+  rm -f "$ws/settings.txt"
+
   # command rules: a denied command is refused before anything starts, with one line and exit 126
   local deny_line='cordon: denied by rule profile workspace-write [no-force-push]: force pushes rewrite history others have (git push --force)'
   out=$("${R[@]}" "$CORDON" run -- git push --force 2>&1); rc=$?
