@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <set>
 
+#include "linux/runtime_dir.h"
 
 namespace cordon::linux_backend {
 namespace {
@@ -42,8 +43,10 @@ class RedactFilter : public OutputFilter {
   void Flush(std::string& out) override {
     if (stream_) stream_->Flush(out);
   }
+  // Without a Write there is no stream and nothing held: the end of a silent stream does not wait for the
+  // redactor.
   void Finish(std::string& out) override {
-    if (Stream* s = Get()) s->Finish(out);
+    if (stream_) stream_->Finish(out);
   }
   bool holding() const override { return stream_ && stream_->held() > 0; }
   const redact::Stream* stream() const { return stream_.get(); }
@@ -105,8 +108,12 @@ Status Redaction::Start(const plan::LaunchPlan& plan, const std::vector<std::str
     if (r.access == policy::Access::kDeny) files.push_back(r.path);
   }
   std::vector<std::string> values = SecretValues(plan.secret_values, files);
-  worker_ = std::thread([this, rules = std::move(rules), values = std::move(values)]() mutable {
-    auto built = redact::Redactor::Create(rules, std::move(values));
+  // The compiled values contain the secrets: only a memory-backed runtime directory, never ~/.cache.
+  redact::CacheOptions cache{CacheDir(/*allow_home=*/false)};
+  worker_ = std::thread([this, rules = std::move(rules), values = std::move(values),
+                         cache = std::move(cache)]() mutable {
+    if (!EnsurePrivateDir(cache.dir)) cache.dir.clear();
+    auto built = redact::Redactor::Create(rules, std::move(values), cache);
     if (built.ok()) redactor_.reset(built->release());
     else failure_ = built.error().ToString();
   });
@@ -119,7 +126,13 @@ Redaction::~Redaction() {
 
 const redact::Redactor* Redaction::redactor() {
   if (worker_.joinable()) worker_.join();
+  needed_ = true;
   return redactor_.get();
+}
+
+const std::string& Redaction::failure() const {
+  static const std::string kNone;
+  return needed_ ? failure_ : kNone;
 }
 
 std::unique_ptr<OutputFilter> Redaction::Filter(const std::string& stream) {

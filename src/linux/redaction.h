@@ -1,13 +1,15 @@
 // Output redaction for one run: the redactor (redact/redactor.h) over the built-in rules, the policy's user
 // rules and the exact secret values — the values of the caller's secret-looking environment variables and the
 // contents of the secret files the sandbox may not read (deny-read files, hidden .env files). Those values are
-// compiled on a thread while the sandbox starts; the first output waits for them. Parent side.
+// compiled on a thread while the sandbox starts, or loaded from the cache of compiled values in the caller's
+// runtime directory ($XDG_RUNTIME_DIR/cordon, /run/cordon for root: memory-backed; no cache without one, since
+// the cached databases contain the values); the first output waits for them. Parent side.
 #pragma once
 
-#include <thread>
 #include <map>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "audit/event_log.h"
@@ -29,11 +31,9 @@ class Redaction {
   Status Start(const plan::LaunchPlan& plan, const std::vector<std::string>& hidden_files);
   // A filter for one stream ("stdout", "stderr"); its first use waits for the redactor.
   std::unique_ptr<OutputFilter> Filter(const std::string& stream);
-  // The redactor could not be built: the run's output was withheld. Empty when all went well.
-  const std::string& failure() {
-    redactor();
-    return failure_;
-  }
+  // The redactor could not be built: the run's output was withheld. Empty when all went well, and when no output
+  // needed the redactor (nothing was withheld). Never waits for the compilation.
+  const std::string& failure() const;
   // One "output.redacted" event per stream and rule (counts only, never the text).
   void Report(audit::EventSink& events) const;
 
@@ -41,7 +41,10 @@ class Redaction {
   const redact::Redactor* redactor();
 
  private:
+  // The worker captures `this`: the destructor joins it (a thread still inside Hyperscan must not outlive the
+  // run), which waits for a compile that no output needed only when the command ended before it did.
   std::thread worker_;
+  bool needed_ = false;                         // redactor() was called (and joined the worker)
   std::unique_ptr<redact::Redactor> redactor_;  // written by worker_, read after the join
   std::string failure_;                         // likewise
   std::vector<std::pair<std::string, OutputFilter*>> filters_;  // owned by the pumps, which outlive Report

@@ -12,19 +12,12 @@
 #include <functional>
 #include <sstream>
 
+#include "linux/runtime_dir.h"
+
 namespace cordon::linux_backend::fs {
 namespace {
 
 constexpr const char* kMagic = "cordon-scan-cache 1";
-
-std::string CacheDir() {
-  const char* runtime = getenv("XDG_RUNTIME_DIR");
-  if (runtime != nullptr && runtime[0] == '/' && access(runtime, W_OK) == 0) return std::string(runtime) + "/cordon";
-  if (geteuid() == 0) return "/run/cordon";
-  const char* home = getenv("HOME");
-  if (home != nullptr && home[0] == '/') return std::string(home) + "/.cache/cordon";
-  return "";
-}
 
 // The directory exists, is ours and nobody else may write it.
 bool Private(const std::string& path) {
@@ -35,7 +28,7 @@ bool Private(const std::string& path) {
 }  // namespace
 
 ScanCache::ScanCache(const std::string& key) : key_(key) {
-  std::string dir = CacheDir();
+  std::string dir = CacheDir(/*allow_home=*/true);
   if (dir.empty()) return;
   char name[40];
   std::snprintf(name, sizeof(name), "/scan-%016zx", std::hash<std::string>{}(key));

@@ -167,6 +167,16 @@ Result<std::string> PatternDb::Serialize(uint64_t fingerprint) const {
   return out;
 }
 
+size_t PatternDb::TableSize(std::string_view image) {
+  constexpr size_t kFixed = sizeof kMagic + 8 + 4;  // magic, fingerprint, count
+  constexpr size_t kEntry = 1 + 4 + 4 + 4 + 1;      // kind, label, min_width, max_width, bits
+  uint32_t n = 0;
+  if (image.size() < kFixed) return 0;
+  std::memcpy(&n, image.data() + kFixed - sizeof n, sizeof n);
+  if ((image.size() - kFixed) / kEntry < n) return 0;
+  return kFixed + size_t{n} * kEntry;
+}
+
 Result<PatternDb> PatternDb::Deserialize(std::string_view image, uint64_t fingerprint) {
   Reader in(image);
   char magic[sizeof kMagic];

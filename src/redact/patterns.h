@@ -50,6 +50,10 @@ class PatternDb {
   // to the rules it was built from; Deserialize refuses an image with another fingerprint or for another CPU.
   Result<std::string> Serialize(uint64_t fingerprint) const;
   static Result<PatternDb> Deserialize(std::string_view image, uint64_t fingerprint);
+  // How many leading bytes of an image are this format's own (magic, fingerprint, pattern table); the rest is
+  // Hyperscan's serialized databases, whose bytecode hs_deserialize_database checks itself (CRC32C). 0 when
+  // `image` is too short to be one.
+  static size_t TableSize(std::string_view image);
 
   const hs_database_t* forward() const { return forward_.get(); }
   const hs_database_t* reverse() const { return reverse_.get(); }  // null when every pattern is fixed-width

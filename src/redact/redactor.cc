@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "redact/builtin_db.h"
+#include "redact/db_cache.h"
 #include "redact/exact_values.h"
 
 namespace cordon::redact {
@@ -76,6 +77,11 @@ Status Redactor::AddDb(PatternDb db) {
 }
 
 Result<std::unique_ptr<Redactor>> Redactor::Create(const RuleSet& rules, std::vector<std::string> exact_values) {
+  return Create(rules, std::move(exact_values), CacheOptions{});
+}
+
+Result<std::unique_ptr<Redactor>> Redactor::Create(const RuleSet& rules, std::vector<std::string> exact_values,
+                                                   const CacheOptions& cache) {
   std::unique_ptr<Redactor> r(new Redactor());
   r->rules_ = rules.rules;
   for (const Rule& rule : r->rules_) {
@@ -105,11 +111,30 @@ Result<std::unique_ptr<Redactor>> Redactor::Create(const RuleSet& rules, std::ve
     }
   }
   std::vector<PatternSource> sources = RuleSources(r->rules_, first_compiled);
-  for (ExactLiteral& lit : ExactValueLiterals(exact_values)) {
+  std::vector<ExactLiteral> literals = ExactValueLiterals(exact_values);
+  auto literal_info = [&](const ExactLiteral& lit) {
     PatternInfo info;
     info.label = static_cast<uint32_t>(first_exact + static_cast<size_t>(lit.form));
-    sources.push_back({LiteralRegex(lit.bytes), info});
+    return info;
+  };
+  // The user rules and the values: from the cache when it has them.
+  std::string cache_name;
+  if (!cache.dir.empty() && (!sources.empty() || !literals.empty())) {
+    std::vector<PatternKey> keys;
+    keys.reserve(sources.size() + literals.size());
+    for (const PatternSource& s : sources) keys.push_back({s.regex, false, s.info});
+    for (const ExactLiteral& lit : literals) keys.push_back({lit.bytes, true, literal_info(lit)});
+    cache_name = DbCacheName(keys);
+    if (!cache_name.empty()) {
+      if (Result<PatternDb> hit = LoadCachedDb(cache.dir, cache_name, keys); hit.ok()) {
+        CORDON_TRY(r->AddDb(std::move(hit).value()));
+        r->cached_ = true;
+        sources.clear();
+        literals.clear();
+      }
+    }
   }
+  for (const ExactLiteral& lit : literals) sources.push_back({LiteralRegex(lit.bytes), literal_info(lit)});
   if (!sources.empty()) {
     std::vector<uint32_t> labels;
     for (const PatternSource& s : sources) labels.push_back(s.info.label);
@@ -128,6 +153,8 @@ Result<std::unique_ptr<Redactor>> Redactor::Create(const RuleSet& rules, std::ve
       return e;
     }
     CORDON_TRY(r->AddDb(std::move(db).value()));
+    // Best effort: a cache that cannot be written is simply not there next time.
+    if (!cache_name.empty()) (void)StoreCachedDb(cache.dir, cache_name, r->dbs_.back(), cache.max_files);
   }
   if (r->dbs_.empty()) return MakeError("nothing to redact: no rules and no exact values");
   // A multi-line rule's blocks are held for the width of its main pattern.
