@@ -107,11 +107,12 @@ Status Redaction::Start(const plan::LaunchPlan& plan, const std::vector<std::str
   for (const policy::PathRule& r : plan.fs) {
     if (r.access == policy::Access::kDeny) files.push_back(r.path);
   }
-  std::vector<std::string> values = SecretValues(plan.secret_values, files);
   // The compiled values contain the secrets: only a memory-backed runtime directory, never ~/.cache.
   redact::CacheOptions cache{CacheDir(/*allow_home=*/false)};
-  worker_ = std::thread([this, rules = std::move(rules), values = std::move(values),
+  // Reading the files (most deny-list paths are absent: an open that fails each) is off the start path too.
+  worker_ = std::thread([this, rules = std::move(rules), known = plan.secret_values, files = std::move(files),
                          cache = std::move(cache)]() mutable {
+    std::vector<std::string> values = SecretValues(known, files);
     if (!EnsurePrivateDir(cache.dir)) cache.dir.clear();
     auto built = redact::Redactor::Create(rules, std::move(values), cache);
     if (built.ok()) redactor_.reset(built->release());
