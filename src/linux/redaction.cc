@@ -98,36 +98,28 @@ std::vector<std::string> SecretValues(const std::vector<std::string>& known, con
 }
 
 Status Redaction::Start(const plan::LaunchPlan& plan, const std::vector<std::string>& hidden_files) {
-  redact::RuleSet rules = redact::BuiltinRuleSet();
+  rules_ = redact::BuiltinRuleSet();
   for (const std::string& file : plan.redact_rule_files) {
     CORDON_ASSIGN_OR_RETURN(redact::RuleSet more, redact::LoadRulesFile(file));
-    for (redact::Rule& r : more.rules) rules.rules.push_back(std::move(r));
+    for (redact::Rule& r : more.rules) rules_.rules.push_back(std::move(r));
   }
-  std::vector<std::string> files = hidden_files;
+  files_ = hidden_files;
   for (const policy::PathRule& r : plan.fs) {
-    if (r.access == policy::Access::kDeny) files.push_back(r.path);
+    if (r.access == policy::Access::kDeny) files_.push_back(r.path);
   }
-  // The compiled values contain the secrets: only a memory-backed runtime directory, never ~/.cache.
-  redact::CacheOptions cache{CacheDir(/*allow_home=*/false)};
-  // Reading the files (most deny-list paths are absent: an open that fails each) is off the start path too.
-  worker_ = std::thread([this, rules = std::move(rules), known = plan.secret_values, files = std::move(files),
-                         cache = std::move(cache)]() mutable {
-    std::vector<std::string> values = SecretValues(known, files);
-    if (!EnsurePrivateDir(cache.dir)) cache.dir.clear();
-    auto built = redact::Redactor::Create(rules, std::move(values), cache);
-    if (built.ok()) redactor_.reset(built->release());
-    else failure_ = built.error().ToString();
-  });
+  known_values_ = plan.secret_values;
   return {};
 }
 
-Redaction::~Redaction() {
-  if (worker_.joinable()) worker_.join();
-}
-
 const redact::Redactor* Redaction::redactor() {
-  if (worker_.joinable()) worker_.join();
+  if (needed_) return redactor_.get();
   needed_ = true;
+  // The compiled values contain the secrets: only a memory-backed runtime directory, never ~/.cache.
+  redact::CacheOptions cache{CacheDir(/*allow_home=*/false)};
+  if (!EnsurePrivateDir(cache.dir)) cache.dir.clear();
+  auto built = redact::Redactor::Create(rules_, SecretValues(known_values_, files_), cache);
+  if (built.ok()) redactor_.reset(built->release());
+  else failure_ = built.error().ToString();
   return redactor_.get();
 }
 

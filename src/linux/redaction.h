@@ -1,15 +1,14 @@
 // Output redaction for one run: the redactor (redact/redactor.h) over the built-in rules, the policy's user
 // rules and the exact secret values — the values of the caller's secret-looking environment variables and the
-// contents of the secret files the sandbox may not read (deny-read files, hidden .env files). Those values are
-// compiled on a thread while the sandbox starts, or loaded from the cache of compiled values in the caller's
-// runtime directory ($XDG_RUNTIME_DIR/cordon, /run/cordon for root: memory-backed; no cache without one, since
-// the cached databases contain the values); the first output waits for them. Parent side.
+// contents of the secret files the sandbox may not read (deny-read files, hidden .env files). Built when the
+// first output arrives — a command that prints nothing pays nothing —, with the values compiled or loaded from
+// the cache of compiled values in the caller's runtime directory ($XDG_RUNTIME_DIR/cordon, /run/cordon for
+// root: memory-backed; no cache without one, since the cached databases contain the values). Parent side.
 #pragma once
 
 #include <map>
 #include <memory>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "audit/event_log.h"
@@ -25,28 +24,27 @@ class Redaction {
   Redaction() = default;
   Redaction(const Redaction&) = delete;
   Redaction& operator=(const Redaction&) = delete;
-  ~Redaction();
-  // Loads the plan's user rule files (an error names FILE:LINE) and starts compiling. `hidden_files`: files
-  // the sandbox cannot read besides the plan's deny rules.
+  // Loads the plan's user rule files (an error names FILE:LINE) and notes where the secret values come from.
+  // `hidden_files`: files the sandbox cannot read besides the plan's deny rules.
   Status Start(const plan::LaunchPlan& plan, const std::vector<std::string>& hidden_files);
   // A filter for one stream ("stdout", "stderr"); its first use waits for the redactor.
   std::unique_ptr<OutputFilter> Filter(const std::string& stream);
   // The redactor could not be built: the run's output was withheld. Empty when all went well, and when no output
-  // needed the redactor (nothing was withheld). Never waits for the compilation.
+  // needed the redactor (nothing was withheld).
   const std::string& failure() const;
   // One "output.redacted" event per stream and rule (counts only, never the text).
   void Report(audit::EventSink& events) const;
 
-  // Waits for the compilation; nullptr when it failed (see failure()).
+  // Builds the redactor on first use; nullptr when that failed (see failure()).
   const redact::Redactor* redactor();
 
  private:
-  // The worker captures `this`: the destructor joins it (a thread still inside Hyperscan must not outlive the
-  // run), which waits for a compile that no output needed only when the command ended before it did.
-  std::thread worker_;
-  bool needed_ = false;                         // redactor() was called (and joined the worker)
-  std::unique_ptr<redact::Redactor> redactor_;  // written by worker_, read after the join
-  std::string failure_;                         // likewise
+  redact::RuleSet rules_;
+  std::vector<std::string> known_values_;  // the plan's
+  std::vector<std::string> files_;         // whose contents are secret values
+  bool needed_ = false;                    // redactor() was called
+  std::unique_ptr<redact::Redactor> redactor_;
+  std::string failure_;
   std::vector<std::pair<std::string, OutputFilter*>> filters_;  // owned by the pumps, which outlive Report
 };
 
