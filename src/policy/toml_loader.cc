@@ -14,6 +14,7 @@
 #include "policy/paths.h"
 #include "policy/profiles.h"
 #include "policy/toml_shape.h"
+#include "policy/toml_text.h"
 
 namespace cordon::policy {
 namespace {
@@ -508,21 +509,6 @@ class Loader {
   std::vector<std::string> problems_;
 };
 
-// toml11's message is a multi-line picture; keep its first sentence and the marker's note on one line.
-std::string SyntaxErrorSummary(const std::string& what) {
-  std::string first = what.substr(0, what.find('\n'));
-  if (first.starts_with("[error] ")) first.erase(0, 8);
-  if (size_t colon = first.find(": "); first.starts_with("toml::") && colon != std::string::npos) {
-    first.erase(0, colon + 2);
-  }
-  if (size_t mark = what.rfind("^--- "); mark != std::string::npos) {
-    std::string note = what.substr(mark + 5);
-    note = note.substr(0, note.find('\n'));
-    if (!note.empty()) first += " (" + note + ")";
-  }
-  return first;
-}
-
 }  // namespace
 
 Result<uint64_t> ParseSize(const std::string& text) {
@@ -546,17 +532,7 @@ Result<uint64_t> ParseSize(const std::string& text) {
 
 Result<Policy> LoadPolicyText(const std::string& text, const std::string& name) {
   CORDON_TRY(CheckTomlShape(text, name));
-  toml::value root;
-  try {
-    std::istringstream in(text);
-    root = toml::parse(in, name);
-  } catch (const toml::syntax_error& e) {
-    const auto& loc = e.location();
-    return MakeError(name + ":" + std::to_string(loc.line()) + ":" + std::to_string(loc.column()) +
-                     ": TOML syntax error: " + SyntaxErrorSummary(e.what()));
-  } catch (const std::exception& e) {
-    return MakeError(name + ": cannot parse: " + e.what());
-  }
+  CORDON_ASSIGN_OR_RETURN(toml::value root, ParseToml(text, name));
   try {
     return Loader(name).Load(root);
   } catch (const std::exception& e) {
@@ -565,12 +541,8 @@ Result<Policy> LoadPolicyText(const std::string& text, const std::string& name) 
 }
 
 Result<Policy> LoadPolicyFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return ErrnoError("cannot read policy file " + path);
-  std::stringstream buf;
-  buf << in.rdbuf();
-  if (in.bad()) return ErrnoError("cannot read policy file " + path);
-  return LoadPolicyText(buf.str(), path);
+  CORDON_ASSIGN_OR_RETURN(std::string text, ReadTextFile(path, "policy file"));
+  return LoadPolicyText(text, path);
 }
 
 }  // namespace cordon::policy

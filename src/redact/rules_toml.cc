@@ -4,6 +4,7 @@
 #include <sstream>
 #include <toml.hpp>
 
+#include "policy/toml_text.h"
 #include "redact/redactor.h"
 #include "redact/rules.h"
 
@@ -37,16 +38,6 @@ Status CheckShape(const std::string& text, const std::string& name) {
   }
   if (worst > kMaxNesting) return MakeError(name + ": arrays or tables nested too deeply");
   return {};
-}
-
-// toml11's message is a multi-line picture; keep its first sentence.
-std::string SyntaxErrorSummary(const std::string& what) {
-  std::string first = what.substr(0, what.find('\n'));
-  if (first.starts_with("[error] ")) first.erase(0, 8);
-  if (size_t colon = first.find(": "); first.starts_with("toml::") && colon != std::string::npos) {
-    first.erase(0, colon + 2);
-  }
-  return first;
 }
 
 class Loader {
@@ -209,17 +200,7 @@ class Loader {
 
 Result<RuleSet> LoadRulesText(const std::string& text, const std::string& name) {
   CORDON_TRY(CheckShape(text, name));
-  toml::value root;
-  try {
-    std::istringstream in(text);
-    root = toml::parse(in, name);
-  } catch (const toml::syntax_error& e) {
-    const auto& loc = e.location();
-    return MakeError(name + ":" + std::to_string(loc.line()) + ":" + std::to_string(loc.column()) +
-                     ": TOML syntax error: " + SyntaxErrorSummary(e.what()));
-  } catch (const std::exception& e) {
-    return MakeError(name + ": cannot parse: " + e.what());
-  }
+  CORDON_ASSIGN_OR_RETURN(toml::value root, policy::ParseToml(text, name));
   try {
     return Loader(name).Load(root);
   } catch (const std::exception& e) {
@@ -228,12 +209,8 @@ Result<RuleSet> LoadRulesText(const std::string& text, const std::string& name) 
 }
 
 Result<RuleSet> LoadRulesFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return ErrnoError("cannot read rules file " + path);
-  std::stringstream buf;
-  buf << in.rdbuf();
-  if (in.bad()) return ErrnoError("cannot read rules file " + path);
-  return LoadRulesText(buf.str(), path);
+  CORDON_ASSIGN_OR_RETURN(std::string text, policy::ReadTextFile(path, "rules file"));
+  return LoadRulesText(text, path);
 }
 
 }  // namespace cordon::redact
