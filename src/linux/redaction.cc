@@ -98,10 +98,9 @@ std::vector<std::string> SecretValues(const std::vector<std::string>& known, con
 }
 
 Status Redaction::Start(const plan::LaunchPlan& plan, const std::vector<std::string>& hidden_files) {
-  rules_ = redact::BuiltinRuleSet();
   for (const std::string& file : plan.redact_rule_files) {
     CORDON_ASSIGN_OR_RETURN(redact::RuleSet more, redact::LoadRulesFile(file));
-    for (redact::Rule& r : more.rules) rules_.rules.push_back(std::move(r));
+    for (redact::Rule& r : more.rules) user_rules_.push_back(std::move(r));
   }
   files_ = hidden_files;
   for (const policy::PathRule& r : plan.fs) {
@@ -117,7 +116,10 @@ const redact::Redactor* Redaction::redactor() {
   // The compiled values contain the secrets: only a memory-backed runtime directory, never ~/.cache.
   redact::CacheOptions cache{CacheDir(/*allow_home=*/false)};
   if (!EnsurePrivateDir(cache.dir)) cache.dir.clear();
-  auto built = redact::Redactor::Create(rules_, SecretValues(known_values_, files_), cache);
+  // The built-in set (139 rules with their samples) is copied only now: a silent command never pays for it.
+  redact::RuleSet rules = redact::BuiltinRuleSet();
+  rules.rules.insert(rules.rules.end(), user_rules_.begin(), user_rules_.end());
+  auto built = redact::Redactor::Create(rules, SecretValues(known_values_, files_), cache);
   if (built.ok()) redactor_.reset(built->release());
   else failure_ = built.error().ToString();
   return redactor_.get();

@@ -39,7 +39,7 @@ class Redaction {
   const redact::Redactor* redactor();
 
  private:
-  redact::RuleSet rules_;
+  std::vector<redact::Rule> user_rules_;  // loaded (and checked) at Start; the built-in ones come at first use
   std::vector<std::string> known_values_;  // the plan's
   std::vector<std::string> files_;         // whose contents are secret values
   bool needed_ = false;                    // redactor() was called
