@@ -118,6 +118,7 @@ void OutputPump::OnReadable() {
   ssize_t n = read(read_end_.get(), buf, sizeof(buf));
   if (n < 0 && (errno == EINTR || errno == EAGAIN)) return;
   if (n <= 0) return End();
+  bytes_read_ += static_cast<uint64_t>(n);
   out_.clear();
   if (filter_) filter_->Write(std::string_view(buf, static_cast<size_t>(n)), out_);
   else out_.assign(buf, static_cast<size_t>(n));

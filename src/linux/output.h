@@ -43,6 +43,7 @@ class OutputPump {
   int read_fd() const { return pending_.size() - sent_ < kMaxPending ? read_end_.get() : -1; }
   int write_fd() const { return sent_ < pending_.size() && !target_gone_ ? target_.get() : -1; }
   bool holding() const { return filter_ && filter_->holding(); }
+  uint64_t bytes_read() const { return bytes_read_; }  // what the command wrote
   // Reads what is there, filters it and writes on what the target takes. At EOF: finishes the filter.
   void OnReadable();
   void OnWritable();
@@ -69,6 +70,7 @@ class OutputPump {
   std::string out_;
   std::string pending_;  // [sent_, size) waits for the caller
   size_t sent_ = 0;
+  uint64_t bytes_read_ = 0;
   bool target_gone_ = false;
 };
 

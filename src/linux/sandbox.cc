@@ -96,6 +96,41 @@ RunOutcome FromStatus(int status) {
   return o;
 }
 
+double Seconds(const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) * 1e-6; }
+
+ResourceUsage Usage(const WaitResult& w, const cgroups::Usage& cgroup) {
+  ResourceUsage u;
+  if (!w.have_status) return u;  // init was killed: it reported nothing
+  u.cpu_user = Seconds(w.report.usage.ru_utime);
+  u.cpu_system = Seconds(w.report.usage.ru_stime);
+  if (cgroup.known && cgroup.peak_memory > 0) {
+    u.peak_memory = cgroup.peak_memory;
+    u.peak_memory_of = "sandbox";
+  } else if (w.report.usage.ru_maxrss > 0) {
+    u.peak_memory = static_cast<uint64_t>(w.report.usage.ru_maxrss) * 1024;
+    u.peak_memory_of = "largest process";
+  }
+  return u;
+}
+
+// One `limit.hit` event per limit the run ran into: the timeout (cordon's own), and what a cgroup counted.
+// Without a cgroup, rlimits refuse quietly (fork gets EAGAIN, malloc ENOMEM): nothing to report.
+void ReportLimits(const plan::LaunchPlan& plan, const WaitResult& w, const cgroups::Usage& usage,
+                  audit::EventSink& events) {
+  if (w.timed_out) {
+    events.Emit("limit.hit", {{"limit", "timeout"}, {"value", plan.limits.timeout_seconds}, {"layer", "supervisor"}});
+  }
+  if (usage.memory_limit_hit) {
+    events.Emit("limit.hit", {{"limit", "memory"}, {"value", plan.limits.memory_bytes}, {"layer", "cgroup"}});
+  }
+  if (usage.pids_limit_hits > 0) {
+    events.Emit("limit.hit", {{"limit", "pids"},
+                              {"value", plan.limits.processes},
+                              {"layer", "cgroup"},
+                              {"count", usage.pids_limit_hits}});
+  }
+}
+
 class LinuxBackend : public Backend {
  public:
   Result<RunOutcome> Run(const plan::LaunchPlan& plan, audit::EventSink& events) override {
@@ -125,7 +160,9 @@ class LinuxBackend : public Backend {
     std::string path = PathOf(plan.env);
 
     cgroups::Sandbox cgroup;
-    if (auto r = cgroup.Setup(plan.limits); !r.ok()) return std::move(r).error().With("setting up the sandbox's cgroup");
+    if (auto r = cgroup.Setup(plan.limits, plan.best_effort, &degraded); !r.ok()) {
+      return std::move(r).error().With("setting up the sandbox's cgroup");
+    }
     CORDON_ASSIGN_OR_RETURN(Pipe sync, MakePipe());
     CORDON_ASSIGN_OR_RETURN(Pipe errors, MakePipe());
     CORDON_ASSIGN_OR_RETURN(Pipe status, MakePipe());
@@ -256,6 +293,8 @@ class LinuxBackend : public Backend {
     CORDON_ASSIGN_OR_RETURN(WaitResult w, Supervise(watch, plan.limits.timeout_seconds, start));
     redaction.Report(events);
     egress.Shutdown();
+    const cgroups::Usage usage = cgroup.ReadUsage();
+    ReportLimits(plan, w, usage, events);
     RunOutcome out;
     if (n == static_cast<ssize_t>(sizeof(failure)) && failure.exec_failed) {
       out.kind = failure.err == ENOENT ? RunOutcome::Kind::kNotFound : RunOutcome::Kind::kNotExecutable;
@@ -274,8 +313,8 @@ class LinuxBackend : public Backend {
       out.exit_code = 128 + w.interrupted_by;
       out.message = std::string("interrupted by ") + sigabbrev_np(w.interrupted_by) + "; the sandbox was killed";
     } else if (w.have_status) {
-      out = FromStatus(w.status);
-      if (out.signal == SIGKILL && cgroup.MemoryLimitHit()) {
+      out = FromStatus(w.report.status);
+      if (out.signal == SIGKILL && usage.memory_limit_hit) {
         out.message = "the sandbox reached its memory limit (" + std::to_string(plan.limits.memory_bytes >> 20) +
                       " MiB) and the command was killed";
       }
@@ -293,6 +332,12 @@ class LinuxBackend : public Backend {
     }
     out.degraded = degraded;
     out.wall_seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    out.usage = Usage(w, usage);
+    if (plan.filter_output) {
+      out.usage.output_counted = true;
+      out.usage.stdout_bytes = out_pump.bytes_read();
+      out.usage.stderr_bytes = err_pump.bytes_read();
+    }
     return out;
   }
 

@@ -92,7 +92,7 @@ Result<WaitResult> Supervise(Watch watch, double timeout_seconds, Clock::time_po
     if (fds[3].revents & POLLIN) watch.egress->Dispatch();
     if (statusfd >= 0 && (fds[2].revents & (POLLIN | POLLHUP))) {
       // The status, or EOF: init died without reporting (killed); its exit tells the rest.
-      r.have_status = read(statusfd, &r.status, sizeof(r.status)) == sizeof(r.status);
+      r.have_status = read(statusfd, &r.report, sizeof(r.report)) == sizeof(r.report);
       if (r.have_status && !killed) {
         finish_output();  // every writer is dead: the pipes end
         return r;
