@@ -6,6 +6,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -82,6 +83,11 @@ std::string PathOf(const std::vector<std::string>& env) {
     if (e.starts_with("PATH=")) return e.substr(5);
   }
   return "/usr/local/bin:/usr/bin:/bin";
+}
+
+bool SameTerminal(int a, int b) {
+  struct stat sa {}, sb {};
+  return isatty(a) && isatty(b) && fstat(a, &sa) == 0 && fstat(b, &sb) == 0 && sa.st_rdev == sb.st_rdev;
 }
 
 RunOutcome FromStatus(int status) {
@@ -179,7 +185,10 @@ class LinuxBackend : public Backend {
     if (plan.filter_output) {
       CORDON_TRY(redaction.Start(plan, mounts.layout.hidden_env_files));
       CORDON_TRY(out_pump.Prepare(STDOUT_FILENO, redaction.Filter("stdout")));
-      CORDON_TRY(err_pump.Prepare(STDERR_FILENO, redaction.Filter("stderr")));
+      // Both on one terminal: one pseudo-terminal for both, so their lines keep their order.
+      if (!SameTerminal(STDOUT_FILENO, STDERR_FILENO)) {
+        CORDON_TRY(err_pump.Prepare(STDERR_FILENO, redaction.Filter("stderr")));
+      }
     }
     SignalGuard signals;
     CORDON_TRY(signals.Install());
@@ -189,7 +198,7 @@ class LinuxBackend : public Backend {
     spec.proxy_port = plan.proxy_port;
     spec.proxy_channel = egress.child_end();
     spec.stdout_fd = out_pump.child_end();
-    spec.stderr_fd = err_pump.child_end();
+    spec.stderr_fd = err_pump.child_end() >= 0 ? err_pump.child_end() : out_pump.child_end();
     spec.mounts = &mounts;
     spec.landlock = ll.abi > 0 ? &landlock : nullptr;
     spec.landlock_ruleset = ruleset.get();
