@@ -98,13 +98,22 @@ RunOutcome FromStatus(int status) {
 
 class LinuxBackend : public Backend {
  public:
-  Result<RunOutcome> Run(const plan::LaunchPlan& plan, audit::EventSink& events) override {
-    if (plan.unrestricted) return RunUnrestricted(plan);
-    return RunSandboxed(plan, events);
+  Result<RunOutcome> Run(const plan::LaunchPlan& plan, audit::EventSink& events, RunControl& control) override {
+    if (control.stop_requested()) return Stopped(control);
+    if (plan.unrestricted) return RunUnrestricted(plan, control);
+    return RunSandboxed(plan, events, control);
   }
 
  private:
-  Result<RunOutcome> RunSandboxed(const plan::LaunchPlan& plan, audit::EventSink& events) {
+  static RunOutcome Stopped(const RunControl& control) {
+    RunOutcome o;
+    o.kind = RunOutcome::Kind::kStopped;
+    o.exit_code = kExitStopped;
+    o.message = control.reason() + ": run stopped";
+    return o;
+  }
+
+  Result<RunOutcome> RunSandboxed(const plan::LaunchPlan& plan, audit::EventSink& events, RunControl& control) {
     Clock::time_point start = Clock::now();
     std::string degraded;  // layers skipped under best_effort
     landlock::Support ll = landlock::Probe();
@@ -140,7 +149,7 @@ class LinuxBackend : public Backend {
     OutputPump out_pump, err_pump;
     Redaction redaction;
     if (plan.filter_output) {
-      CORDON_TRY(redaction.Start(plan, mounts.layout.hidden_env_files));
+      CORDON_TRY(redaction.Start(plan, mounts.layout.hidden_env_files, events));
       CORDON_TRY(out_pump.Prepare(STDOUT_FILENO, redaction.Filter("stdout")));
       CORDON_TRY(err_pump.Prepare(STDERR_FILENO, redaction.Filter("stderr")));
     }
@@ -249,12 +258,13 @@ class LinuxBackend : public Backend {
     }
 
     Watch watch{child.get(), signals.fd(), status.read.get(), &egress};
+    watch.control = &control;
     if (plan.filter_output) {
       watch.out = &out_pump;
       watch.err = &err_pump;
     }
     CORDON_ASSIGN_OR_RETURN(WaitResult w, Supervise(watch, plan.limits.timeout_seconds, start));
-    redaction.Report(events);
+    redaction.Report();
     egress.Shutdown();
     RunOutcome out;
     if (n == static_cast<ssize_t>(sizeof(failure)) && failure.exec_failed) {
@@ -273,6 +283,8 @@ class LinuxBackend : public Backend {
       out.signal = w.interrupted_by;
       out.exit_code = 128 + w.interrupted_by;
       out.message = std::string("interrupted by ") + sigabbrev_np(w.interrupted_by) + "; the sandbox was killed";
+    } else if (w.stopped) {
+      out = Stopped(control);
     } else if (w.have_status) {
       out = FromStatus(w.status);
       if (out.signal == SIGKILL && cgroup.MemoryLimitHit()) {
@@ -298,7 +310,7 @@ class LinuxBackend : public Backend {
 
   // The `full` profile: the command as it is, with only the timeout. Run in its own process group, which
   // the timeout kills whole.
-  Result<RunOutcome> RunUnrestricted(const plan::LaunchPlan& plan) {
+  Result<RunOutcome> RunUnrestricted(const plan::LaunchPlan& plan, const RunControl& control) {
     Clock::time_point start = Clock::now();
     SignalGuard signals;
     CORDON_TRY(signals.Install());
@@ -325,7 +337,9 @@ class LinuxBackend : public Backend {
     errors.write.Reset();
     int exec_err = 0;
     bool exec_failed = read(errors.read.get(), &exec_err, sizeof(exec_err)) == sizeof(exec_err);
-    CORDON_ASSIGN_OR_RETURN(WaitResult w, Supervise({child.get(), signals.fd()}, plan.limits.timeout_seconds, start));
+    Watch watch{child.get(), signals.fd()};
+    watch.control = &control;
+    CORDON_ASSIGN_OR_RETURN(WaitResult w, Supervise(watch, plan.limits.timeout_seconds, start));
     kill(-static_cast<pid_t>(pid), SIGKILL);
     RunOutcome out;
     if (exec_failed) {
@@ -335,6 +349,8 @@ class LinuxBackend : public Backend {
       out.kind = RunOutcome::Kind::kTimedOut;
       out.exit_code = 124;
       out.message = "timed out";
+    } else if (w.stopped) {
+      out = Stopped(control);
     } else if (w.info.si_code == CLD_EXITED) {
       out.exit_code = w.info.si_status;
     } else {

@@ -41,6 +41,13 @@ Result<WaitResult> Supervise(Watch watch, double timeout_seconds, Clock::time_po
   WaitResult r;
   bool killed = false;
   for (;;) {
+    // Events are emitted inside this loop (the proxy, the output filter): a stop they asked for is seen here
+    // before the next wait; one from elsewhere wakes the poll through the control's fd.
+    if (!killed && watch.control != nullptr && watch.control->stop_requested()) {
+      r.stopped = true;
+      sys::PidfdSendSignal(pidfd, SIGKILL);
+      killed = true;
+    }
     int wait_ms = -1;
     if (timeout_seconds > 0 && !killed) {
       double left = timeout_seconds - std::chrono::duration<double>(Clock::now() - start).count();
@@ -50,13 +57,15 @@ Result<WaitResult> Supervise(Watch watch, double timeout_seconds, Clock::time_po
     bool holding = std::any_of(std::begin(pumps), std::end(pumps), [](OutputPump* p) { return p && p->holding(); });
     if (holding && (wait_ms < 0 || wait_ms > kFlushAfterMs)) wait_ms = kFlushAfterMs;
     // A negative fd is skipped by poll().
-    pollfd fds[6] = {{pidfd, POLLIN, 0},
+    const int stopfd = watch.control != nullptr && !killed ? watch.control->fd() : -1;
+    pollfd fds[7] = {{pidfd, POLLIN, 0},
                      {sigfd, POLLIN, 0},
                      {statusfd, POLLIN, 0},
                      {proxyfd, POLLIN, 0},
                      {pumps[0] ? pumps[0]->fd() : -1, POLLIN, 0},
-                     {pumps[1] ? pumps[1]->fd() : -1, POLLIN, 0}};
-    int n = poll(fds, 6, wait_ms);
+                     {pumps[1] ? pumps[1]->fd() : -1, POLLIN, 0},
+                     {stopfd, POLLIN, 0}};
+    int n = poll(fds, 7, wait_ms);
     if (n < 0 && errno != EINTR) return ErrnoError("poll");
     if (n == 0 && holding) {
       for (OutputPump* p : pumps) {
