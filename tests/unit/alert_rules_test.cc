@@ -182,15 +182,15 @@ on = "dns*query"
   EXPECT_THAT(e, HasSubstr("p.toml:15: `alert.severity` must be \"info\", \"warning\" or \"critical\""));
   EXPECT_THAT(e, HasSubstr("p.toml:20: `alert.match.syscall` values must be strings, integers or booleans"));
   EXPECT_THAT(e, HasSubstr("p.toml:21: `alert.actions` entries must be \"log\", \"kill\" or \"hook\""));
-  EXPECT_THAT(e, HasSubstr("p.toml:26: the \"hook\" action needs `hook = "));
+  EXPECT_THAT(e, HasSubstr("p.toml:23: the \"hook\" action needs `hook = "));
   EXPECT_THAT(e, HasSubstr("p.toml:31: `alert.hook` is set but `actions` has no \"hook\""));
   EXPECT_THAT(e, HasSubstr("p.toml:36: `alert.actions` lists \"hook\" twice"));
   EXPECT_THAT(e, HasSubstr("p.toml:37: `alert.hook` program \"./notify.sh\" is a relative path"));
-  EXPECT_THAT(e, HasSubstr("p.toml:41: `alert.id` \"net-denied\" is already used (default alert rules [net-denied]; "
+  EXPECT_THAT(e, HasSubstr("p.toml:40: `alert.id` \"net-denied\" is already used (default alert rules [net-denied]; "
                            "drop it first with remove_alerts)"));
-  EXPECT_THAT(e, HasSubstr("p.toml:44: `alert` needs an `id`"));
-  EXPECT_THAT(e, HasSubstr("p.toml:48: `alert.id` must be a name of letters"));
-  EXPECT_THAT(e, HasSubstr("p.toml:49: `alert.on` \"dns*query\" names no event type"));
+  EXPECT_THAT(e, HasSubstr("p.toml:43: `alert` needs an `id`"));
+  EXPECT_THAT(e, HasSubstr("p.toml:47: `alert.id` must be a name of letters"));
+  EXPECT_THAT(e, HasSubstr("p.toml:48: `alert.on` \"dns*query\" names no event type"));
   EXPECT_EQ(std::count(e.begin(), e.end(), '\n') + 1, 17) << e;
 }
 
