@@ -1,6 +1,7 @@
 #include "audit/alerts.h"
 
 #include <chrono>
+#include <cmath>
 
 namespace cordon::audit {
 namespace {
@@ -27,6 +28,12 @@ bool ValueEquals(const policy::AlertValue& want, const nlohmann::json& have) {
   return have.is_boolean() && have.get<bool>() == std::get<bool>(want);
 }
 
+// Whole seconds as an integer (10, not 10.0).
+nlohmann::json Seconds(double s) {
+  if (s == std::floor(s) && s < 1e15) return static_cast<uint64_t>(s);
+  return s;
+}
+
 }  // namespace
 
 bool AlertFieldsMatch(const std::vector<policy::AlertMatch>& match, const nlohmann::json& fields) {
@@ -48,7 +55,7 @@ nlohmann::json AlertFields(const policy::AlertRule& rule, const std::string& typ
   if (fields.is_object()) {
     for (const char* key : kDetailFields) {
       auto it = fields.find(key);
-      if (it == fields.end() || !(it->is_primitive() && !it->is_null())) continue;
+      if (it == fields.end() || !it->is_primitive() || it->is_null() || (it->is_string() && it->empty())) continue;
       if (it->is_string() && it->get_ref<const std::string&>().size() > kMaxDetailBytes) {
         detail[key] = it->get_ref<const std::string&>().substr(0, kMaxDetailBytes);
       } else {
@@ -61,7 +68,7 @@ nlohmann::json AlertFields(const policy::AlertRule& rule, const std::string& typ
           {"message", rule.message.empty() ? "rule " + rule.id + " matched: " + rule.Describe() : rule.message},
           {"trigger", type},
           {"count", rule.count},
-          {"window", rule.window_seconds},
+          {"window", Seconds(rule.window_seconds)},
           {"actions", actions},
           {"origin", rule.Where()},
           {"detail", detail}};

@@ -42,7 +42,9 @@ std::string DescribeAlertRules(const std::vector<policy::AlertRule>& rules) {
     std::string actions;
     for (policy::AlertAction a : r.actions) actions += std::string(actions.empty() ? "" : ",") + policy::AlertActionName(a);
     std::string severity = policy::AlertSeverityName(r.severity);
-    out += "  " + r.id + "  " + severity + "  " + r.Describe() + " -> " + actions + "    # " + r.Where() + "\n";
+    std::string id = r.id.size() < 16 ? r.id + std::string(16 - r.id.size(), ' ') : r.id;
+    out += "  " + id + " " + severity + std::string(severity.size() < 9 ? 9 - severity.size() : 1, ' ') +
+           r.Describe() + " -> " + actions + "    # " + r.Where() + "\n";
   }
   return out;
 }
