@@ -9,9 +9,9 @@ namespace {
 // The fields an alert copies from the event that completed it: names, numbers and decisions the schema never
 // fills with a secret (docs/EVENTS.md); `rule` is a policy's rule or a redaction rule's id. Not copied: reasons,
 // errors, argv, anything free-form.
-constexpr const char* kDetailFields[] = {"syscall", "nr",     "errno",   "pid",    "layer",    "host",
-                                         "port",    "address", "decision", "rule", "rule_id", "program", "protocol",
-                                         "stream",  "limit",  "value",   "path",   "access"};
+constexpr const char* kDetailFields[] = {"syscall",  "nr",      "errno",    "pid",   "layer",   "host",
+                                         "port",     "address", "decision", "rule",  "rule_id", "program",
+                                         "protocol", "stream",  "limit",    "value", "path",    "access"};
 constexpr size_t kMaxDetailBytes = 256;
 
 double SteadySeconds() {
@@ -19,7 +19,9 @@ double SteadySeconds() {
 }
 
 bool ValueEquals(const policy::AlertValue& want, const nlohmann::json& have) {
-  if (const auto* s = std::get_if<std::string>(&want)) return have.is_string() && have.get_ref<const std::string&>() == *s;
+  if (const auto* s = std::get_if<std::string>(&want)) {
+    return have.is_string() && have.get_ref<const std::string&>() == *s;
+  }
   if (const auto* i = std::get_if<int64_t>(&want)) {
     if (have.is_number_unsigned()) return *i >= 0 && have.get<uint64_t>() == static_cast<uint64_t>(*i);
     if (have.is_number_integer()) return have.get<int64_t>() == *i;

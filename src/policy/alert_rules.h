@@ -35,7 +35,7 @@ using AlertValue = std::variant<std::string, int64_t, bool>;
 std::string AlertValueText(const AlertValue& v);  // "deny" quoted, 3, true
 
 struct AlertMatch {
-  std::string field;              // a top-level field of the event ("decision", "limit", "syscall" …)
+  std::string field;               // a top-level field of the event ("decision", "limit", "syscall" …)
   std::vector<AlertValue> values;  // any of them; at least one
 };
 

@@ -114,9 +114,10 @@ class AlertReader {
     auto fail = [&](const char* key) { bad.insert(key); };
     for (const char* key : {"id", "on"}) {
       if (t.find(key) == t.end()) {
-        Problem(line, std::string("`alert` needs an `") + key + "`" +
-                          (key == std::string("id") ? " (a name for the rule, as \"deploy-hosts\")"
-                                                    : " (the event type it counts, as \"net.connection\" or \"deny.*\")"));
+        Problem(line,
+                std::string("`alert` needs an `") + key + "`" +
+                    (key == std::string("id") ? " (a name for the rule, as \"deploy-hosts\")"
+                                              : " (the event type it counts, as \"net.connection\" or \"deny.*\")"));
         fail(key);
       }
     }
@@ -178,8 +179,9 @@ class AlertReader {
         }
       }
       if (!ok || r.hook.empty()) {
-        Problem(it->second, "`alert.hook` must be the command as a non-empty array of strings, as "
-                            "[\"/usr/local/bin/notify\", \"--channel\", \"agents\"]");
+        Problem(it->second,
+                "`alert.hook` must be the command as a non-empty array of strings, as "
+                "[\"/usr/local/bin/notify\", \"--channel\", \"agents\"]");
         fail("hook");
       }
     }

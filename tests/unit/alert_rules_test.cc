@@ -34,15 +34,15 @@ const AlertRule* Find(const std::vector<AlertRule>& rules, const std::string& id
   return it == rules.end() ? nullptr : &*it;
 }
 
-constexpr const char* kDefaults[] = {"denial-burst", "secret-path", "net-denied", "output-redacted", "fork-bomb",
-                                     "memory-limit"};
+constexpr const char* kDefaults[] = {"denial-burst",    "secret-path", "net-denied",
+                                     "output-redacted", "fork-bomb",   "memory-limit"};
 
 TEST(AlertRulesTest, EveryProfileAndAPolicyWithoutExtendsHaveTheBuiltInRules) {
   for (const std::string& name : BuiltinProfileNames()) {
     Result<Policy> p = BuiltinProfile(name);
     ASSERT_TRUE(p.ok());
-    EXPECT_THAT(Ids(p->alerts), ElementsAre(kDefaults[0], kDefaults[1], kDefaults[2], kDefaults[3], kDefaults[4],
-                                            kDefaults[5]))
+    EXPECT_THAT(Ids(p->alerts),
+                ElementsAre(kDefaults[0], kDefaults[1], kDefaults[2], kDefaults[3], kDefaults[4], kDefaults[5]))
         << name;
   }
   Result<Policy> bare = Load("version = 1\n");
@@ -93,7 +93,8 @@ on = "deny.*"
   EXPECT_EQ(r.match[0].field, "decision");
   EXPECT_EQ(r.match[1].field, "port");
   EXPECT_EQ(r.match[2].field, "host");
-  EXPECT_EQ(r.Describe(), "net.connection {decision = \"deny\", port = [22, 3389], host = \"db.internal\"} x3 within 2.5s");
+  EXPECT_EQ(r.Describe(),
+            "net.connection {decision = \"deny\", port = [22, 3389], host = \"db.internal\"} x3 within 2.5s");
   EXPECT_EQ(r.count, 3u);
   EXPECT_EQ(r.window_seconds, 2.5);
   EXPECT_EQ(r.severity, AlertSeverity::kCritical);

@@ -56,8 +56,9 @@ AlertRule MakeRule(std::string id, std::string on, uint64_t count = 1, double wi
 class AlertEngineTest : public ::testing::Test {
  protected:
   AlertEngine Make(std::vector<AlertRule> rules) {
-    return AlertEngine(std::move(rules), sink_, [this](const std::string& reason) { stops_.push_back(reason); },
-                       &hooks_, "0123456789abcdef", [this] { return now_; });
+    return AlertEngine(
+        std::move(rules), sink_, [this](const std::string& reason) { stops_.push_back(reason); }, &hooks_,
+        "0123456789abcdef", [this] { return now_; });
   }
   RecordingSink sink_;
   FakeHooks hooks_;
