@@ -37,6 +37,9 @@ Result<WaitResult> Supervise(Watch watch, double timeout_seconds, Clock::time_po
     for (OutputPump* p : pumps) {
       if (p != nullptr) p->Drain();
     }
+    for (OutputPump* p : pumps) {
+      if (p != nullptr) p->Finish(sigfd);
+    }
   };
   WaitResult r;
   bool killed = false;
@@ -58,14 +61,16 @@ Result<WaitResult> Supervise(Watch watch, double timeout_seconds, Clock::time_po
     if (holding && (wait_ms < 0 || wait_ms > kFlushAfterMs)) wait_ms = kFlushAfterMs;
     // A negative fd is skipped by poll().
     const int stopfd = watch.control != nullptr && !killed ? watch.control->fd() : -1;
-    pollfd fds[7] = {{pidfd, POLLIN, 0},
+    pollfd fds[9] = {{pidfd, POLLIN, 0},
                      {sigfd, POLLIN, 0},
                      {statusfd, POLLIN, 0},
                      {proxyfd, POLLIN, 0},
-                     {pumps[0] ? pumps[0]->fd() : -1, POLLIN, 0},
-                     {pumps[1] ? pumps[1]->fd() : -1, POLLIN, 0},
+                     {pumps[0] ? pumps[0]->read_fd() : -1, POLLIN, 0},
+                     {pumps[1] ? pumps[1]->read_fd() : -1, POLLIN, 0},
+                     {pumps[0] ? pumps[0]->write_fd() : -1, POLLOUT, 0},
+                     {pumps[1] ? pumps[1]->write_fd() : -1, POLLOUT, 0},
                      {stopfd, POLLIN, 0}};
-    int n = poll(fds, 7, wait_ms);
+    int n = poll(fds, 9, wait_ms);
     if (n < 0 && errno != EINTR) return ErrnoError("poll");
     if (n == 0 && holding) {
       for (OutputPump* p : pumps) {
@@ -82,6 +87,7 @@ Result<WaitResult> Supervise(Watch watch, double timeout_seconds, Clock::time_po
     }
     if (n <= 0) continue;
     for (int i = 0; i < 2; ++i) {
+      if (fds[6 + i].revents) pumps[i]->OnWritable();
       if (fds[4 + i].revents & (POLLIN | POLLHUP | POLLERR)) pumps[i]->OnReadable();
     }
     if (fds[1].revents & POLLIN) {

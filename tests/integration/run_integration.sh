@@ -126,6 +126,27 @@ TOML
     ok "$label: --no-redact passes output unfiltered (control)" || bad "$label: --no-redact" "$out"
   rm -f "$ws/settings.txt"
 
+  # a caller that stops reading cordon's output does not stop the supervisor: the timeout still kills the
+  # command on time (the reader holds the pipe open without reading, then goes away)
+  local fifo=$tmp/stall-$label marker="cordon-stall-$label-$$"
+  rm -f "$fifo"; mkfifo -m 666 "$fifo"
+  sleep 8 < "$fifo" &
+  local stalled_reader=$!
+  "${R[@]}" "$CORDON" run --timeout 1 -- bash -c "exec -a $marker yes $marker" > "$fifo" 2>/dev/null &
+  local stalled_run=$!
+  sleep 0.6
+  local alive_before=0; pgrep -f "^$marker" >/dev/null && alive_before=1
+  sleep 2
+  if [[ $alive_before == 1 ]] && ! pgrep -f "^$marker" >/dev/null; then
+    ok "$label: a stalled reader does not stop the timeout"
+  else
+    bad "$label: stalled reader" "before=$alive_before after=$(pgrep -af "^$marker")"; pkill -f "^$marker"
+  fi
+  kill "$stalled_reader" 2>/dev/null; wait "$stalled_reader" 2>/dev/null
+  wait "$stalled_run"; rc=$?
+  [[ $rc == 124 ]] && ok "$label: ... and the run ends with 124 once the reader is gone" || bad "$label: stalled reader exit" "rc=$rc"
+  rm -f "$fifo"
+
   # command rules: a denied command is refused before anything starts, with one line and exit 126
   local deny_line='cordon: denied by rule profile workspace-write [no-force-push]: force pushes rewrite history others have (git push --force)'
   out=$("${R[@]}" "$CORDON" run -- git push --force 2>&1); rc=$?
