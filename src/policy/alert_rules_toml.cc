@@ -105,7 +105,8 @@ class AlertReader {
       if (std::none_of(std::begin(kKeys), std::end(kKeys), [&key = key](const char* k) { return key == k; })) {
         std::string list;
         for (const char* k : kKeys) list += std::string(list.empty() ? "" : ", ") + k;
-        Problem(value, "unknown key `alert." + key + "` (known: " + list + ")");
+        Problem(value, "unknown key `alert." + key + "` (known: " + list + ")" +
+                           (key == "remove_alerts" ? ": remove_alerts goes at the top, before any [section]" : ""));
       }
     }
     AlertRule r;

@@ -242,6 +242,12 @@ TEST(AlertRulesTest, MatchFieldsAreCheckedAgainstEveryTypeAGlobNames) {
   EXPECT_THAT(ErrorOf("version = 1\n[[alert]]\nid = \"a\"\non = \"alert\"\n"), HasSubstr("names no event type"));
 }
 
+TEST(AlertRulesTest, RemoveAlertsAfterARuleIsAKeyOfThatRule) {
+  EXPECT_THAT(ErrorOf("version = 1\n[[alert]]\nid = \"a\"\non = \"deny.*\"\nremove_alerts = [\"fork-bomb\"]\n"),
+              HasSubstr("p.toml:5: unknown key `alert.remove_alerts` (known: id, on, match, count, window, severity, "
+                        "message, actions, hook): remove_alerts goes at the top, before any [section]"));
+}
+
 TEST(AlertRulesTest, TheShapeCheckKnowsTheArray) {
   EXPECT_THAT(ErrorOf("version = 1\nalert = []\n[[alert]]\nid = \"a\"\non = \"deny.*\"\n"),
               HasSubstr("p.toml:2:1: `alert` is an array of tables: write [[alert]]"));
