@@ -40,7 +40,7 @@ void AddCheckCommand(CLI::App& app, Action& action);
 std::string DenialLine(const policy::ExecDecision& d);
 // The "exec.decision" event: decision, program, rule, origin, reason (never the arguments).
 nlohmann::json ExecDecisionEvent(const policy::ExecDecision& d);
-// Prints the denial line, records the event in `events_path` ("" for none) and returns kExitDenied.
-Result<int> RefuseCommand(const policy::ExecDecision& d, const std::string& events_path);
+// Prints the denial line, emits the event into `events` and returns kExitDenied.
+int RefuseCommand(const policy::ExecDecision& d, audit::EventSink& events);
 
 }  // namespace cordon::cli

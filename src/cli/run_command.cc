@@ -1,7 +1,10 @@
 // cordon run [--profile P | --policy FILE] [-w DIR] [--timeout S] [--net MODE] [--allow-host H:P]...
 //            [--events FILE] [--dry-run [--json]] -- CMD [ARGS...]
+#include <algorithm>
 #include <cstdio>
 
+#include "audit/alerts.h"
+#include "audit/hook_runner.h"
 #include "backend/backend.h"
 #include "cli/commands.h"
 #include "cli/run_events.h"
@@ -27,12 +30,13 @@ struct RunOptions {
 };
 
 // Events go to the log when one is asked for; a refused connection is also one line on stderr, so whoever
-// reads the command's output learns why it failed.
+// reads the command's output learns why it failed, and so is an alert whose rule has the log action.
 class EventRouter : public audit::EventSink {
  public:
   explicit EventRouter(audit::EventLog* log) : log_(log) {}
   void Emit(const std::string& type, const nlohmann::json& fields) override {
     if (log_ != nullptr) log_->Emit(type, fields);
+    if (type == "alert") return AlertLine(fields);
     if (type != "net.connection" || fields.value("decision", "") != "deny") return;
     const std::string host = fields.value("host", "");
     const std::string reason = fields.value("reason", "");
@@ -48,8 +52,33 @@ class EventRouter : public audit::EventSink {
   }
 
  private:
+  static void AlertLine(const nlohmann::json& alert) {
+    const nlohmann::json actions = alert.value("actions", nlohmann::json::array());
+    if (std::find(actions.begin(), actions.end(), "log") == actions.end()) return;
+    std::fprintf(stderr, "cordon: alert %s (%s): %s\n", alert.value("rule", "").c_str(),
+                 alert.value("severity", "").c_str(), alert.value("message", "").c_str());
+  }
+
   audit::EventLog* log_;
 };
+
+// A run's events: the backend emits into the alert rules, which pass each event on to the router and add their
+// alerts; a kill action stops the run through `control` (none: nothing to stop). Hooks still running are
+// waited for (each at most its timeout) when this goes.
+struct RunEvents {
+  RunEvents(audit::EventLog* log, const std::vector<policy::AlertRule>& rules, RunControl* control)
+      : router(log),
+        alerts(rules, router, [control](const std::string& reason) { if (control != nullptr) control->RequestStop(reason); },
+               &hooks, log != nullptr ? log->run_id() : "") {}
+  EventRouter router;
+  audit::HookProcesses hooks;
+  audit::AlertEngine alerts;
+};
+
+Result<std::unique_ptr<audit::EventLog>> OpenEventLog(const std::string& path) {
+  if (path.empty()) return std::unique_ptr<audit::EventLog>();
+  return audit::EventLog::Open(path);
+}
 
 Result<int> Run(RunOptions& o) {
   CORDON_ASSIGN_OR_RETURN(policy::Policy pol, LoadPolicy(o.source));
@@ -57,7 +86,11 @@ Result<int> Run(RunOptions& o) {
   if (!pol.unrestricted) CORDON_TRY(pol.network.ApplyFlags(o.net, o.allow_hosts));
   // Command rules: before anything starts (no plan, no workspace scan, no sandbox).
   const policy::ExecDecision exec_decision = policy::CheckExec(pol.exec, o.command);
-  if (exec_decision.denied()) return RefuseCommand(exec_decision, o.events);
+  if (exec_decision.denied()) {
+    CORDON_ASSIGN_OR_RETURN(std::unique_ptr<audit::EventLog> log, OpenEventLog(o.events));
+    RunEvents events(log.get(), pol.alerts, nullptr);
+    return RefuseCommand(exec_decision, events.alerts);
+  }
   CORDON_ASSIGN_OR_RETURN(plan::Facts facts, GatherFacts(o.workspace));
   std::optional<guard::WorkspaceGuard> workspace_guard;
   if (!pol.unrestricted) {
@@ -80,16 +113,15 @@ Result<int> Run(RunOptions& o) {
   if (launch.network.mode == policy::NetworkMode::kFull) {
     std::fprintf(stderr, "cordon: warning: network mode full: the command can reach any host\n");
   }
-  std::unique_ptr<audit::EventLog> log;
-  if (!o.events.empty()) {
-    CORDON_ASSIGN_OR_RETURN(log, audit::EventLog::Open(o.events));
-  }
-  EventRouter events(log.get());
+  CORDON_ASSIGN_OR_RETURN(std::unique_ptr<audit::EventLog> log, OpenEventLog(o.events));
+  CORDON_ASSIGN_OR_RETURN(std::unique_ptr<RunControl> control, RunControl::Create());
+  RunEvents run_events(log.get(), pol.alerts, control.get());
+  audit::EventSink& events = run_events.alerts;
   events.Emit("run.start", RunStartEvent(launch));
   events.Emit("exec.decision", ExecDecisionEvent(exec_decision));
   if (o.no_redact && !launch.unrestricted) events.Emit("output.unfiltered", {{"reason", "--no-redact"}});
   std::unique_ptr<Backend> backend = MakeLinuxBackend();
-  CORDON_ASSIGN_OR_RETURN(RunOutcome outcome, backend->Run(launch, events));
+  CORDON_ASSIGN_OR_RETURN(RunOutcome outcome, backend->Run(launch, events, *control));
   if (workspace_guard) {
     for (const guard::Repair& r : workspace_guard->CheckAfterRun()) {
       std::fprintf(stderr, "cordon: guard: %s %s\n", r.path.c_str(), r.what.c_str());

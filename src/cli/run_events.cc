@@ -19,6 +19,7 @@ std::string OutcomeName(RunOutcome::Kind k) {
     case RunOutcome::Kind::kNotFound: return "not_found";
     case RunOutcome::Kind::kNotExecutable: return "not_executable";
     case RunOutcome::Kind::kInterrupted: return "interrupted";
+    case RunOutcome::Kind::kStopped: return "killed_by_alert";
   }
   return "unknown";
 }
