@@ -23,7 +23,7 @@ struct ResourceUsage {
 };
 
 struct RunOutcome {
-  enum class Kind { kExited, kSignaled, kTimedOut, kNotFound, kNotExecutable, kInterrupted };
+  enum class Kind { kExited, kSignaled, kTimedOut, kNotFound, kNotExecutable, kInterrupted, kStopped };
   Kind kind = Kind::kExited;
   int exit_code = 0;  // what cordon exits with: the command's own, 128+N, 124, 126, 127
   int signal = 0;
@@ -39,6 +39,10 @@ class Backend {
   // Runs the plan to completion, reporting decisions made meanwhile (network connections, redactions, limits
   // hit: `limit.hit`) to `events`. An Error means the sandbox could not be built: nothing ran.
   virtual Result<RunOutcome> Run(const plan::LaunchPlan& plan, audit::EventSink& events) = 0;
+  // Ends the run early, e.g. from an EventSink whose store failed: the sandbox is killed as on a timeout and
+  // Run returns kStopped (exit 125). Called from the thread that runs Run (events are emitted there) or before
+  // Run, which then starts nothing.
+  virtual void Stop() = 0;
 };
 
 std::unique_ptr<Backend> MakeLinuxBackend();

@@ -134,11 +134,29 @@ void ReportLimits(const plan::LaunchPlan& plan, const WaitResult& w, const cgrou
 class LinuxBackend : public Backend {
  public:
   Result<RunOutcome> Run(const plan::LaunchPlan& plan, audit::EventSink& events) override {
-    if (plan.unrestricted) return RunUnrestricted(plan);
-    return RunSandboxed(plan, events);
+    if (stopped_) return Stopped(RunOutcome{});
+    Result<RunOutcome> out = plan.unrestricted ? RunUnrestricted(plan) : RunSandboxed(plan, events);
+    running_ = -1;
+    if (out.ok() && stopped_) return Stopped(std::move(*out));
+    return out;
+  }
+
+  void Stop() override {
+    stopped_ = true;
+    if (running_ >= 0) sys::PidfdSendSignal(running_, SIGKILL);
   }
 
  private:
+  static RunOutcome Stopped(RunOutcome out) {
+    out.kind = RunOutcome::Kind::kStopped;
+    out.exit_code = 125;
+    out.message = "the run was stopped";
+    return out;
+  }
+
+  int running_ = -1;  // the sandbox's init (or the unrestricted command) while it runs, for Stop()
+  bool stopped_ = false;
+
   Result<RunOutcome> RunSandboxed(const plan::LaunchPlan& plan, audit::EventSink& events) {
     Clock::time_point start = Clock::now();
     std::string degraded;  // layers skipped under best_effort
@@ -225,6 +243,7 @@ class LinuxBackend : public Backend {
     }
     if (pid == 0) RunInit(spec);
     UniqueFd child(pidfd);
+    running_ = child.get();
     sync.read.Reset();
     errors.write.Reset();
     status.write.Reset();
@@ -367,6 +386,7 @@ class LinuxBackend : public Backend {
       _exit(err == ENOENT ? 127 : 126);
     }
     UniqueFd child(pidfd);
+    running_ = child.get();
     errors.write.Reset();
     int exec_err = 0;
     bool exec_failed = read(errors.read.get(), &exec_err, sizeof(exec_err)) == sizeof(exec_err);
