@@ -36,6 +36,8 @@ Result<std::unique_ptr<PostgresStore>> PostgresStore::Connect(const std::string&
   std::unique_ptr<PostgresStore> store(new PostgresStore(PQconnectdbParams(keys, values, 1)));
   if (!store->conn_) return MakeError("out of memory");
   if (PQstatus(store->conn_.get()) != CONNECTION_OK) return MakeError(OneLine(PQerrorMessage(store->conn_.get())));
+  // The server's notices ("relation already exists, skipping") would land on the caller's stderr.
+  PQsetNoticeProcessor(store->conn_.get(), [](void*, const char*) {}, nullptr);
   CORDON_TRY(store->Exec("SET synchronous_commit TO on"));
   CORDON_TRY(store->Exec("BEGIN"));
   CORDON_TRY(store->Exec(kSchemaLockSql));

@@ -101,6 +101,7 @@ class SqliteStore : public Sink, public Source {
     sqlite3_reset(last_id_.get());
     if (sqlite3_step(last_id_.get()) != SQLITE_ROW) return DbError(db_.get());
     const auto newest = static_cast<uint64_t>(sqlite3_column_int64(last_id_.get(), 0));
+    sqlite3_reset(last_id_.get());  // a statement not reset keeps its snapshot: --follow would see nothing new
     sqlite3_stmt* s = select_.get();
     sqlite3_reset(s);
     sqlite3_clear_bindings(s);
@@ -120,6 +121,7 @@ class SqliteStore : public Sink, public Source {
         ++*skipped;
       }
     }
+    sqlite3_reset(s);
     if (rc != SQLITE_DONE) return DbError(db_.get());
     std::reverse(out.begin(), out.end());  // newest first, for the limit
     *cursor = newest;
