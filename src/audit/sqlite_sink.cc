@@ -23,7 +23,8 @@ struct FinalizeStmt {
 using Db = std::unique_ptr<sqlite3, CloseDb>;
 using Stmt = std::unique_ptr<sqlite3_stmt, FinalizeStmt>;
 
-Error DbError(sqlite3* db) { return MakeError(sqlite3_errmsg(db)); }
+// SQLite's message, and the system's error under it ("disk I/O error: No space left on device").
+Error DbError(sqlite3* db) { return MakeError(sqlite3_errmsg(db), sqlite3_system_errno(db)); }
 
 Result<Db> OpenDb(const std::string& path, int flags) {
   sqlite3* raw = nullptr;
