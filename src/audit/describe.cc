@@ -63,9 +63,7 @@ std::string Details(const std::string& type, const json& j) {
   if (type == "alert") return Str(j, "severity") + " " + Str(j, "rule") + ": " + Str(j, "message");
   if (type == "audit.error") return Str(j, "sink") + ": " + Str(j, "error");
   if (type == "run.end") {
-    std::string out = Str(j, "outcome") + ", exit " + Str(j, "exit_code") + " after " + Fixed(j.value("duration", 0.0), " s");
-    if (!Str(j, "error").empty()) out += ": " + Str(j, "error");
-    return out;
+    return Str(j, "outcome") + ", exit " + Str(j, "exit_code") + " after " + Fixed(j.value("duration", 0.0), " s");
   }
   json rest = j;
   for (const char* key : {"v", "run", "seq", "time", "type"}) rest.erase(key);
@@ -100,12 +98,18 @@ std::string DescribeRun(const std::vector<Event>& events) {
       row("where", "workspace " + Str(j, "workspace") + ", cwd " + Str(j, "cwd"));
       row("policy", "profile " + Str(j, "profile") + ", network " + Str(j, "network") + ", digest " +
                         Str(j, "policy_digest"));
-      row("layers", Join(j.value("layers", json::array())));
+      if (j.value("unrestricted", false)) row("", "UNRESTRICTED: no sandbox (profile full)");
     } else if (e.type == "run.end") {
       row("ended", e.time + ": " + Details(e.type, j));
       if (j.contains("cpu_user")) {
-        row("used", "CPU " + Fixed(j.value("cpu_user", 0.0), " s") + " user, " + Fixed(j.value("cpu_system", 0.0), " s") +
-                        " system; peak memory " + Bytes(j.value("peak_memory", 0.0)));
+        std::string used = "CPU " + Fixed(j.value("cpu_user", 0.0), " s") + " user, " +
+                           Fixed(j.value("cpu_system", 0.0), " s") + " system; peak memory " +
+                           Bytes(j.value("peak_memory", 0.0));
+        if (!Str(j, "peak_memory_of").empty()) used += " (" + Str(j, "peak_memory_of") + ")";
+        if (const json bytes = j.value("output_bytes", json()); bytes.is_object()) {
+          used += "; output " + Bytes(bytes.value("stdout", 0.0)) + " stdout, " + Bytes(bytes.value("stderr", 0.0)) + " stderr";
+        }
+        row("used", used);
       }
       if (!Str(j, "message").empty()) row("", Str(j, "message"));
     } else {
