@@ -39,7 +39,13 @@ Result<std::unique_ptr<audit::Recorder>> OpenRecorder(const AuditOptions& o) {
   }
   if (o.json_fd >= 0 || o.json) specs.push_back(audit::StreamSpec(o.json_fd >= 0 ? o.json_fd : STDERR_FILENO));
   // Every spec is checked before any sink is opened.
-  for (const audit::SinkSpec& spec : specs) CORDON_TRY(recorder->Open(spec));
+  for (const audit::SinkSpec& spec : specs) {
+    Status st = recorder->Open(spec);
+    if (st.ok()) continue;
+    Error e = std::move(st).error();
+    if (spec.make_dirs) e.hint = "set XDG_STATE_HOME to a writable directory, or choose a sink with --audit";
+    return e;
+  }
   return recorder;
 }
 
