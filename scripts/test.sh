@@ -7,8 +7,8 @@ cd "$(dirname "$0")/.."
 ./scripts/build.sh
 # A PostgreSQL server for the postgres:// audit sink's tests (skipped without one, except in CI).
 if [[ -z ${CORDON_TEST_POSTGRES:-} ]]; then
-  pg_dir=$(mktemp -d /tmp/cordon-pg.XXXXXX)
-  trap './scripts/postgres.sh stop "$pg_dir" || true; rm -rf "$pg_dir"' EXIT
+  pg_dir=$(mktemp -d /tmp/cordon-pg.XXXXXX) test_root=$PWD
+  trap '"$test_root/scripts/postgres.sh" stop "$pg_dir" || true; rm -rf "$pg_dir"' EXIT
   if CORDON_TEST_POSTGRES=$(./scripts/postgres.sh start "$pg_dir"); then
     export CORDON_TEST_POSTGRES
   else
