@@ -55,9 +55,13 @@ nlohmann::json ExecDecisionEvent(const policy::ExecDecision& d) {
   return e;
 }
 
-int RefuseCommand(const policy::ExecDecision& d, audit::EventSink& events) {
+Result<int> RefuseCommand(const policy::ExecDecision& d, audit::EventSink* events, audit::Recorder* recorder) {
   std::fprintf(stderr, "%s\n", DenialLine(d).c_str());
-  events.Emit("exec.decision", ExecDecisionEvent(d));
+  if (events != nullptr) events->Emit("exec.decision", ExecDecisionEvent(d));
+  if (recorder != nullptr) {
+    recorder->Finish();
+    if (recorder->failure()) return *recorder->failure();
+  }
   return kExitDenied;
 }
 
