@@ -50,13 +50,14 @@ Result<WaitResult> Supervise(Watch watch, double timeout_seconds, Clock::time_po
     bool holding = std::any_of(std::begin(pumps), std::end(pumps), [](OutputPump* p) { return p && p->holding(); });
     if (holding && (wait_ms < 0 || wait_ms > kFlushAfterMs)) wait_ms = kFlushAfterMs;
     // A negative fd is skipped by poll().
-    pollfd fds[6] = {{pidfd, POLLIN, 0},
+    pollfd fds[7] = {{pidfd, POLLIN, 0},
                      {sigfd, POLLIN, 0},
                      {statusfd, POLLIN, 0},
                      {proxyfd, POLLIN, 0},
                      {pumps[0] ? pumps[0]->fd() : -1, POLLIN, 0},
-                     {pumps[1] ? pumps[1]->fd() : -1, POLLIN, 0}};
-    int n = poll(fds, 6, wait_ms);
+                     {pumps[1] ? pumps[1]->fd() : -1, POLLIN, 0},
+                     {watch.denials != nullptr ? watch.denials->fd() : -1, POLLIN, 0}};
+    int n = poll(fds, 7, wait_ms);
     if (n < 0 && errno != EINTR) return ErrnoError("poll");
     if (n == 0 && holding) {
       for (OutputPump* p : pumps) {
@@ -84,6 +85,7 @@ Result<WaitResult> Supervise(Watch watch, double timeout_seconds, Clock::time_po
       }
     }
     if (fds[3].revents & POLLIN) watch.egress->Dispatch();
+    if (fds[6].revents != 0) watch.denials->OnPoll(fds[6].revents);
     if (statusfd >= 0 && (fds[2].revents & (POLLIN | POLLHUP))) {
       // The status, or EOF: init died without reporting (killed); its exit tells the rest.
       r.have_status = read(statusfd, &r.status, sizeof(r.status)) == sizeof(r.status);

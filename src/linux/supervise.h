@@ -1,6 +1,6 @@
 // The supervisor's one loop, from exec to the end of a run: init's pidfd, cordon's own signals (signalfd),
 // init's report of the command's status, the proxy's epoll fd, the command's output pipes and the flush
-// timer, and the timeout. Kills the sandbox (SIGKILL to init) on timeout or on SIGINT/SIGTERM/SIGHUP/SIGQUIT.
+// timer, the seccomp listener (denied syscalls), and the timeout. Kills the sandbox (SIGKILL to init) on timeout or on SIGINT/SIGTERM/SIGHUP/SIGQUIT.
 // Init kills and reaps everything else before it reports, so the status is the end of the sandbox; the kernel
 // finishes tearing init down without cordon waiting.
 #pragma once
@@ -12,6 +12,7 @@
 #include "base/result.h"
 #include "linux/egress.h"
 #include "linux/output.h"
+#include "linux/seccomp_notify.h"
 
 namespace cordon::linux_backend {
 
@@ -31,6 +32,7 @@ struct Watch {
   Egress* egress = nullptr;
   OutputPump* out = nullptr;  // stdout, stderr; nullptr when the command writes to cordon's own directly
   OutputPump* err = nullptr;
+  SyscallDenials* denials = nullptr;  // the seccomp listener, when the command's filter has one
 };
 
 Result<WaitResult> Supervise(Watch watch, double timeout_seconds, std::chrono::steady_clock::time_point start);
