@@ -156,6 +156,7 @@ void SyscallDenials::Finish() {
   listener_.Reset();
   if (events_ == nullptr) return;
   for (const auto& [key, c] : counter_.counts()) {
+    if (c.suppressed == 0) continue;  // each of these had an event of its own
     events_->Emit("deny.syscall", {{"layer", "seccomp"},
                                    {"summary", true},
                                    {"syscall", key.syscall},

@@ -26,7 +26,7 @@
 namespace cordon::linux_backend {
 
 // Which denials get an event of their own: the first kPerSyscall of each syscall, at most kTotal in all. Every
-// denial is counted; Summaries() gives one line per syscall at the end of the run. Pure: no syscalls.
+// denial is counted, so that the end of the run can summarise the rest per syscall. Pure: no syscalls.
 class DenialCounter {
  public:
   static constexpr uint64_t kPerSyscall = 10;
@@ -75,7 +75,7 @@ class SyscallDenials {
   void Start(audit::EventSink& events);
   int fd() const { return listener_.get(); }  // poll; then OnPoll with the revents
   void OnPoll(short revents);
-  // At the end of the run: one summary event per denied syscall.
+  // At the end of the run: one summary event per syscall with denials that had no event of their own.
   void Finish();
 
  private:
