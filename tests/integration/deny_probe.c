@@ -10,7 +10,9 @@
 //                                installs a seccomp filter with a listener (notifying on a syscall nobody makes),
 //                                keeps the listener open and execs CMD: cordon inside another sandbox that uses
 //                                one (its own listener is then refused with EBUSY)
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/filter.h>
