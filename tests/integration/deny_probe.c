@@ -3,7 +3,8 @@
 // bench/audit (a loop of refused calls). Every call's arguments make it fail harmlessly when nothing refuses it
 // (no target, a bad fd, invalid flags): run natively, even as root, it changes nothing.
 //
-//   deny_probe OP [COUNT]        OP COUNT times (default 1); prints the errno of the last call, or "mixed"
+//   deny_probe OP [COUNT]        OP COUNT times (default 1); prints the errno of the last call, or "mixed",
+//                                and with COUNT > 1 the time per call on stderr
 //   deny_probe all               every OP once
 //   deny_probe list              the OPs, with the syscall name the filter sees
 //   deny_probe hold-listener CMD ARGS...
@@ -30,6 +31,7 @@
 #include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 static long op_ptrace(void) { return ptrace(PTRACE_PEEKDATA, 0, NULL, NULL); }
@@ -81,8 +83,15 @@ static const struct op kOps[] = {
 };
 enum { kOpCount = sizeof(kOps) / sizeof(kOps[0]) };
 
+static double now_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
 static void run(const struct op* o, long count) {
   int last = 0, mixed = 0;
+  double start = now_ns();
   for (long i = 0; i < count; ++i) {
     errno = 0;
     long r = o->fn();
@@ -90,7 +99,9 @@ static void run(const struct op* o, long count) {
     if (i > 0 && e != last) mixed = 1;
     last = e;
   }
+  double per_call = count > 0 ? (now_ns() - start) / (double)count : 0;
   printf("%s %s\n", o->name, mixed ? "mixed" : last == 0 ? "ok" : strerrorname_np(last));
+  if (count > 1) fprintf(stderr, "# %s: %ld calls, %.0f ns per call\n", o->name, count, per_call);
 }
 
 static int hold_listener(char** argv) {

@@ -67,7 +67,7 @@ assert not [e for e in ev if e["type"] == "audit.degraded"], ev'
 
   # a flood: the first 10 individually, then one summary with the right total
   rm -f ev-flood.jsonl
-  out=$("${R[@]}" "$CORDON" run --events "$ws/ev-flood.jsonl" -- ./deny_probe ptrace 10000 </dev/null 2>&1)
+  out=$("${R[@]}" "$CORDON" run --events "$ws/ev-flood.jsonl" -- ./deny_probe ptrace 10000 </dev/null 2>/dev/null)
   [[ $out == "ptrace EPERM" ]] && ok "$label: 10000 refused calls all get EPERM" || bad "$label: flood EPERM" "$out"
   check "$label: a flood is 10 events and one summary" "$ws/ev-flood.jsonl" '
 assert len(deny) == 10 and all(e["syscall"] == "ptrace" for e in deny), deny
