@@ -3,7 +3,10 @@
 // counts as a false positive. Prints the totals, the count per rule (worst first) and, with --examples N, the first
 // N redacted lines per rule with their files, to see what the rule took.
 //
-//   redact_fp_scan [--examples N] [DIR...]
+//   redact_fp_scan [--examples N] [--max-per-mb X --min-mb M] [DIR...]
+//
+// With --max-per-mb it is a test (ctest redact_false_positives): it fails when text files get more than X
+// markers per MB, or when less than M MB of text was scanned (so an empty machine cannot pass it).
 //
 // Files with a NUL byte in their first 8 KiB (compressed docs, binaries) are counted apart as "binary".
 #include <algorithm>
@@ -33,10 +36,15 @@ struct Totals {
 int main(int argc, char** argv) {
   using namespace cordon::redact;
   size_t examples = 0;
+  double max_per_mb = -1, min_mb = 0;
   std::vector<std::string> dirs;
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--examples") == 0 && i + 1 < argc) {
       examples = std::strtoul(argv[++i], nullptr, 10);
+    } else if (std::strcmp(argv[i], "--max-per-mb") == 0 && i + 1 < argc) {
+      max_per_mb = std::strtod(argv[++i], nullptr);
+    } else if (std::strcmp(argv[i], "--min-mb") == 0 && i + 1 < argc) {
+      min_mb = std::strtod(argv[++i], nullptr);
     } else {
       dirs.emplace_back(argv[i]);
     }
@@ -95,5 +103,17 @@ int main(int argc, char** argv) {
     std::printf("\n%s:\n", id.c_str());
     for (const std::string& l : lines) std::printf("  %s\n", l.c_str());
   }
+  if (max_per_mb < 0) return 0;
+  const double mb = static_cast<double>(text.bytes) / 1e6;
+  const double rate = mb > 0 ? static_cast<double>(text.markers) / mb : 0;
+  if (mb < min_mb) {
+    std::printf("FAIL: only %.1f MB of text scanned (at least %.1f needed)\n", mb, min_mb);
+    return 1;
+  }
+  if (rate > max_per_mb) {
+    std::printf("FAIL: %.3f false positives per MB (at most %.3f allowed)\n", rate, max_per_mb);
+    return 1;
+  }
+  std::printf("ok: %.3f false positives per MB of text (limit %.3f)\n", rate, max_per_mb);
   return 0;
 }

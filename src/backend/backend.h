@@ -11,6 +11,17 @@
 
 namespace cordon {
 
+// What the run used, for the audit trail's run.end.
+struct ResourceUsage {
+  double cpu_user = 0;    // seconds, every process of the sandbox together
+  double cpu_system = 0;
+  uint64_t peak_memory = 0;  // bytes: the cgroup's peak (whole sandbox) or else the largest process's RSS
+  std::string peak_memory_of;  // "sandbox" (a cgroup counted it), "largest process", "" (unknown)
+  bool output_counted = false;  // the output went through cordon (not --no-redact)
+  uint64_t stdout_bytes = 0;    // as the command wrote them, before redaction
+  uint64_t stderr_bytes = 0;
+};
+
 struct RunOutcome {
   enum class Kind { kExited, kSignaled, kTimedOut, kNotFound, kNotExecutable, kInterrupted };
   Kind kind = Kind::kExited;
@@ -19,13 +30,14 @@ struct RunOutcome {
   double wall_seconds = 0;
   std::string message;  // for the caller's stderr when not a plain exit ("timed out after 2s")
   std::string degraded;  // layers skipped under best_effort, empty when none
+  ResourceUsage usage;
 };
 
 class Backend {
  public:
   virtual ~Backend() = default;
-  // Runs the plan to completion, reporting decisions made meanwhile (network connections) to `events`. An Error
-  // means the sandbox could not be built: nothing ran.
+  // Runs the plan to completion, reporting decisions made meanwhile (network connections, redactions, limits
+  // hit: `limit.hit`) to `events`. An Error means the sandbox could not be built: nothing ran.
   virtual Result<RunOutcome> Run(const plan::LaunchPlan& plan, audit::EventSink& events) = 0;
 };
 

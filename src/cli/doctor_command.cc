@@ -30,6 +30,9 @@ Result<int> Doctor() {
   } else {
     std::printf("limits enforced by:  rlimits + %s (total processes and memory)\n", cg.c_str());
   }
+  std::printf("accounting (run.end): CPU time of every process; peak memory of %s\n",
+              cg.empty() ? "the largest process (no cgroup: the sandbox as a whole is not measured)"
+                         : "the whole sandbox (cgroup); OOM kills and forks refused at the process limit");
   std::printf("TIOCSTI:             %s; cordon refuses it by seccomp and setsid anyway\n", k.tiocsti.c_str());
   bool ok = k.user_namespaces && k.landlock_abi > 0 && k.seccomp_filter;
   const char* layers = cg.empty() ? "namespaces + mounts + landlock + seccomp + rlimits"

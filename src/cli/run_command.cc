@@ -4,6 +4,7 @@
 
 #include "backend/backend.h"
 #include "cli/commands.h"
+#include "cli/run_events.h"
 #include "guard/workspace_guard.h"
 
 #include <optional>
@@ -84,6 +85,7 @@ Result<int> Run(RunOptions& o) {
     CORDON_ASSIGN_OR_RETURN(log, audit::EventLog::Open(o.events));
   }
   EventRouter events(log.get());
+  events.Emit("run.start", RunStartEvent(launch));
   events.Emit("exec.decision", ExecDecisionEvent(exec_decision));
   if (o.no_redact && !launch.unrestricted) events.Emit("output.unfiltered", {{"reason", "--no-redact"}});
   std::unique_ptr<Backend> backend = MakeLinuxBackend();
@@ -91,8 +93,10 @@ Result<int> Run(RunOptions& o) {
   if (workspace_guard) {
     for (const guard::Repair& r : workspace_guard->CheckAfterRun()) {
       std::fprintf(stderr, "cordon: guard: %s %s\n", r.path.c_str(), r.what.c_str());
+      events.Emit("guard.repair", GuardRepairEvent(r));
     }
   }
+  events.Emit("run.end", RunEndEvent(outcome));
   if (!outcome.degraded.empty()) {
     std::fprintf(stderr, "cordon: warning: ran without %s (best_effort)\n", outcome.degraded.c_str());
   }

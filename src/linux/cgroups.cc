@@ -101,7 +101,30 @@ void RemoveStale(const std::string& parent) {
 struct Place {
   bool v2 = false;
   std::string pids_parent, memory_parent;  // v1; for v2 both are the same directory
+  std::string cpu_parent;                  // v2: the same when cpu is delegated too; v1: the cpu hierarchy
 };
+
+bool HasWord(const std::string& list, const std::string& word) {
+  std::stringstream in(list);
+  std::string w;
+  while (in >> w) {
+    if (w == word) return true;
+  }
+  return false;
+}
+
+// "key value" lines (memory.events, pids.events, memory.oom_control): the value of `key`, 0 when absent.
+uint64_t KeyedValue(const std::string& text, const std::string& key) {
+  std::stringstream in(text);
+  std::string k;
+  uint64_t v = 0;
+  while (in >> k >> v) {
+    if (k == key) return v;
+  }
+  return 0;
+}
+
+uint64_t Number(const std::string& text) { return std::strtoull(text.c_str(), nullptr, 10); }
 
 Place FindPlace() {
   Place p;
@@ -110,9 +133,10 @@ Place FindPlace() {
   if (!unified.empty()) {
     std::string dir = unified + OwnPath("");
     std::string subtree = ReadFile(dir + "/cgroup.subtree_control");
-    if (subtree.find("pids") != std::string::npos && subtree.find("memory") != std::string::npos && Writable(dir)) {
+    if (HasWord(subtree, "pids") && HasWord(subtree, "memory") && Writable(dir)) {
       p.v2 = true;
       p.pids_parent = p.memory_parent = dir;
+      if (HasWord(subtree, "cpu")) p.cpu_parent = dir;
       return p;
     }
   }
@@ -122,6 +146,8 @@ Place FindPlace() {
     if (Writable(pdir) && Writable(mdir)) {
       p.pids_parent = pdir;
       p.memory_parent = mdir;
+      std::string cpu = mounts.Find("cgroup", "cpu");
+      if (!cpu.empty() && Writable(cpu + OwnPath("cpu"))) p.cpu_parent = cpu + OwnPath("cpu");
     }
   }
   return p;
@@ -129,27 +155,50 @@ Place FindPlace() {
 
 }  // namespace
 
-Result<void> Sandbox::Setup(const policy::Limits& limits) {
+Result<void> Sandbox::Setup(const policy::Limits& limits, bool best_effort, std::string* degraded) {
   Place place = FindPlace();
+  bool cpu = limits.cpus > 0;
+  if (cpu && place.cpu_parent.empty()) {
+    if (!best_effort) {
+      return Error{"limits.cpus needs a cgroup with the cpu controller, and this caller has none", 0, {},
+                   "run as root, from a systemd-delegated cgroup v2 subtree (systemd-run --user -p Delegate=yes), "
+                   "or drop limits.cpus; best_effort = true runs without it"};
+    }
+    *degraded += std::string(degraded->empty() ? "" : ", ") + "cpu limit";
+    cpu = false;
+  }
   if (place.pids_parent.empty()) return {};  // none: rlimits only
   const std::string name = std::string(kPrefix) + std::to_string(getpid());
   v2_ = place.v2;
   std::vector<std::string> parents = {place.pids_parent};
   if (place.memory_parent != place.pids_parent) parents.push_back(place.memory_parent);
+  if (cpu && place.cpu_parent != place.pids_parent) parents.push_back(place.cpu_parent);
   for (const std::string& parent : parents) {
     RemoveStale(parent);
     std::string dir = parent + "/" + name;
     if (mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) return ErrnoError("create cgroup " + dir);
     dirs_.push_back(dir);
   }
-  const std::string& pids_dir = dirs_.front();
-  memory_dir_ = dirs_.back();
-  if (!WriteFile(pids_dir + "/pids.max", std::to_string(limits.processes))) return ErrnoError("set " + pids_dir + "/pids.max");
-  std::string memory_file = place.v2 ? "/memory.max" : "/memory.limit_in_bytes";
-  if (!WriteFile(memory_dir_ + memory_file, std::to_string(limits.memory_bytes))) {
-    return ErrnoError("set " + memory_dir_ + memory_file);
+  pids_dir_ = dirs_[0];
+  memory_dir_ = dirs_[parents.size() > 1 && parents[1] == place.memory_parent ? 1 : 0];
+  auto set = [](const std::string& file, const std::string& value) -> Result<void> {
+    if (!WriteFile(file, value)) return ErrnoError("set " + file + " to " + value);
+    return {};
+  };
+  CORDON_TRY(set(pids_dir_ + "/pids.max", std::to_string(limits.processes)));
+  CORDON_TRY(set(memory_dir_ + (v2_ ? "/memory.max" : "/memory.limit_in_bytes"), std::to_string(limits.memory_bytes)));
+  if (v2_) WriteFile(memory_dir_ + "/memory.swap.max", "0");
+  if (cpu) {
+    constexpr uint64_t kPeriod = 100000;  // µs
+    const auto quota = static_cast<uint64_t>(limits.cpus * kPeriod);
+    const std::string& dir = dirs_.back();
+    if (v2_) {
+      CORDON_TRY(set(dir + "/cpu.max", std::to_string(quota) + " " + std::to_string(kPeriod)));
+    } else {
+      CORDON_TRY(set(dir + "/cpu.cfs_period_us", std::to_string(kPeriod)));
+      CORDON_TRY(set(dir + "/cpu.cfs_quota_us", std::to_string(quota)));
+    }
   }
-  if (place.v2) WriteFile(memory_dir_ + "/memory.swap.max", "0");
   return {};
 }
 
@@ -160,14 +209,27 @@ Result<void> Sandbox::Enter(pid_t pid) const {
   return {};
 }
 
-bool Sandbox::MemoryLimitHit() const {
-  if (memory_dir_.empty()) return false;
-  if (v2_) {
-    std::string events = ReadFile(memory_dir_ + "/memory.events");
-    size_t at = events.find("oom_kill ");
-    return at != std::string::npos && std::atol(events.c_str() + at + 9) > 0;
+Usage ReadUsage(bool v2, const std::string& memory_dir, const std::string& pids_dir) {
+  Usage u;
+  u.known = true;
+  if (v2) {
+    u.peak_memory = Number(ReadFile(memory_dir + "/memory.peak"));
+    u.memory_limit_hit = KeyedValue(ReadFile(memory_dir + "/memory.events"), "oom_kill") > 0;
+  } else {
+    u.peak_memory = Number(ReadFile(memory_dir + "/memory.max_usage_in_bytes"));
+    const std::string oom = ReadFile(memory_dir + "/memory.oom_control");
+    // oom_kill is there since Linux 4.13; before, a failed charge (failcnt) is the best sign.
+    u.memory_limit_hit = oom.find("oom_kill ") != std::string::npos
+                             ? KeyedValue(oom, "oom_kill") > 0
+                             : Number(ReadFile(memory_dir + "/memory.failcnt")) > 0;
   }
-  return std::atol(ReadFile(memory_dir_ + "/memory.failcnt").c_str()) > 0;
+  u.pids_limit_hits = KeyedValue(ReadFile(pids_dir + "/pids.events"), "max");
+  return u;
+}
+
+Usage Sandbox::ReadUsage() const {
+  if (dirs_.empty()) return {};
+  return cgroups::ReadUsage(v2_, memory_dir_, pids_dir_);
 }
 
 std::string Sandbox::Describe() const {
@@ -184,11 +246,12 @@ Sandbox::~Sandbox() {
 
 std::string Availability() {
   Place p = FindPlace();
-  if (p.v2) return "cgroup v2, delegated: " + p.pids_parent;
+  const std::string cpu = p.cpu_parent.empty() ? " (no cpu controller: limits.cpus is refused)" : " + cpu";
+  if (p.v2) return "cgroup v2, delegated: " + p.pids_parent + cpu;
   std::string v2 = MountTable::Read().Find("cgroup2", "").empty() ? "no cgroup v2 mount"
                                                    : "cgroup v2 does not delegate pids+memory to this caller";
   if (p.pids_parent.empty()) return "";
-  return "cgroup v1 pids + memory (" + v2 + "): " + p.pids_parent + ", " + p.memory_parent;
+  return "cgroup v1 pids + memory" + cpu + " (" + v2 + "): " + p.pids_parent + ", " + p.memory_parent;
 }
 
 }  // namespace cordon::linux_backend::cgroups

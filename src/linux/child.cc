@@ -145,7 +145,10 @@ void RunInit(const ChildSpec& s) {
       kill(-1, SIGKILL);
       while (waitpid(-1, nullptr, 0) > 0 || errno == EINTR) {
       }
-      ssize_t ignored = write(s.status_write, &status, sizeof(status));
+      ExitReport report;
+      report.status = status;
+      getrusage(RUSAGE_CHILDREN, &report.usage);
+      ssize_t ignored = write(s.status_write, &report, sizeof(report));  // < PIPE_BUF: one piece
       (void)ignored;
       _exit(0);
     }

@@ -16,6 +16,7 @@
 #pragma once
 
 #include <signal.h>
+#include <sys/resource.h>
 
 #include "linux/landlock.h"
 #include "linux/mounts.h"
@@ -47,8 +48,15 @@ struct ChildSpec {
   int parent_ready = -1;      // one byte: the parent has added them and entered init into the cgroup
   int sync_read = -1;    // EOF or one byte: the parent wrote the id maps
   int error_write = -1;  // SetupFailure records
-  int status_write = -1;  // the command's wait status, from init
+  int status_write = -1;  // an ExitReport, from init
   int parent_fds[10] = {-1, -1, -1, -1, -1, -1, -1, -1, -1, -1};  // the parent's ends, closed first
+};
+
+// What init writes on the status pipe once the command has exited and everything else is reaped: the
+// command's wait status, and init's RUSAGE_CHILDREN, which by then covers every process of the sandbox.
+struct ExitReport {
+  int status = 0;
+  rusage usage{};
 };
 
 [[noreturn]] void RunInit(const ChildSpec& spec);

@@ -2,6 +2,12 @@
 // through a filter (the redactor) and writes on. A reader that goes away (`cordon run … | head -1`) closes the
 // pipe, so the command gets SIGPIPE as it would without cordon. Parent side only; the child dup2()s the
 // write ends onto 1 and 2.
+// Writing never blocks the supervisor (its loop also runs the timeout, signals and the proxy): what the
+// caller has not taken yet waits in a bounded buffer, and while that is full the pump stops reading, so a
+// slow reader slows the command down (its pipe fills) exactly as it would without cordon. cordon's stdout is
+// written through a non-blocking file description of its own (reopened through /proc/self/fd, so the
+// caller's stays as it was); where that is impossible (a socket), at most PIPE_BUF bytes go per POLLOUT.
+// When cordon's own output is a terminal, the command's is a pseudo-terminal instead of a pipe (OpenTerminal).
 #pragma once
 
 #include <memory>
@@ -32,23 +38,43 @@ class OutputPump {
   int child_end() const { return write_end_.get(); }
   void CloseChildEnd() { write_end_.Reset(); }
 
-  int fd() const { return read_end_.get(); }  // -1 once the stream has ended
+  int fd() const { return read_end_.get(); }  // the pipe's read end; -1 once the stream has ended
+  // For poll(): the pipe to read (POLLIN), -1 once the stream has ended or while the buffer is full; the
+  // target to write (POLLOUT), -1 when nothing waits.
+  int read_fd() const { return pending_.size() - sent_ < kMaxPending ? read_end_.get() : -1; }
+  int write_fd() const { return sent_ < pending_.size() && !target_gone_ ? target_.get() : -1; }
   bool holding() const { return filter_ && filter_->holding(); }
-  // Reads what is there, filters it and writes it on. At EOF: finishes the filter and closes.
+  uint64_t bytes_read() const { return bytes_read_; }  // what the command wrote
+  // Reads what is there, filters it and writes on what the target takes. At EOF: finishes the filter.
   void OnReadable();
+  void OnWritable();
   void FlushHeld();
-  // Reads to end of stream (every writer is gone) and finishes.
+  // Reads to end of stream (every writer is gone) and finishes; the rest is left for Finish().
   void Drain();
+  // Waits (blocking) until the caller took everything, the caller went away, or `stop_fd` is readable.
+  void Finish(int stop_fd);
+
+  static constexpr size_t kMaxPending = 1 << 20;
 
  private:
+  enum class WriteMode { kNonBlocking, kBlocking, kPipeBuf };
+  Result<void> OpenTerminal(int target_fd);
+  void OpenTarget();
   void Emit(const std::string& bytes);
+  void WriteSome();
   void End();
 
-  int target_fd_ = -1;
   UniqueFd read_end_, write_end_;
+  int target_fd_ = -1;
+  UniqueFd target_;  // cordon's stdout/stderr as the pump writes it; opened at the first output (after clone)
+  WriteMode mode_ = WriteMode::kBlocking;
   std::unique_ptr<OutputFilter> filter_;
   std::string out_;
+  std::string pending_;  // [sent_, size) waits for the caller
+  size_t sent_ = 0;
+  uint64_t bytes_read_ = 0;
   bool target_gone_ = false;
+  bool terminal_ = false;  // the command writes to a pseudo-terminal (cordon's own output is one)
 };
 
 }  // namespace cordon::linux_backend

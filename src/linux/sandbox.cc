@@ -6,6 +6,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -84,6 +85,11 @@ std::string PathOf(const std::vector<std::string>& env) {
   return "/usr/local/bin:/usr/bin:/bin";
 }
 
+bool SameTerminal(int a, int b) {
+  struct stat sa {}, sb {};
+  return isatty(a) && isatty(b) && fstat(a, &sa) == 0 && fstat(b, &sb) == 0 && sa.st_rdev == sb.st_rdev;
+}
+
 RunOutcome FromStatus(int status) {
   RunOutcome o;
   if (WIFSIGNALED(status)) {
@@ -94,6 +100,41 @@ RunOutcome FromStatus(int status) {
     o.exit_code = WEXITSTATUS(status);
   }
   return o;
+}
+
+double Seconds(const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) * 1e-6; }
+
+ResourceUsage Usage(const WaitResult& w, const cgroups::Usage& cgroup) {
+  ResourceUsage u;
+  if (!w.have_status) return u;  // init was killed: it reported nothing
+  u.cpu_user = Seconds(w.report.usage.ru_utime);
+  u.cpu_system = Seconds(w.report.usage.ru_stime);
+  if (cgroup.known && cgroup.peak_memory > 0) {
+    u.peak_memory = cgroup.peak_memory;
+    u.peak_memory_of = "sandbox";
+  } else if (w.report.usage.ru_maxrss > 0) {
+    u.peak_memory = static_cast<uint64_t>(w.report.usage.ru_maxrss) * 1024;
+    u.peak_memory_of = "largest process";
+  }
+  return u;
+}
+
+// One `limit.hit` event per limit the run ran into: the timeout (cordon's own), and what a cgroup counted.
+// Without a cgroup, rlimits refuse quietly (fork gets EAGAIN, malloc ENOMEM): nothing to report.
+void ReportLimits(const plan::LaunchPlan& plan, const WaitResult& w, const cgroups::Usage& usage,
+                  audit::EventSink& events) {
+  if (w.timed_out) {
+    events.Emit("limit.hit", {{"limit", "timeout"}, {"value", plan.limits.timeout_seconds}, {"layer", "supervisor"}});
+  }
+  if (usage.memory_limit_hit) {
+    events.Emit("limit.hit", {{"limit", "memory"}, {"value", plan.limits.memory_bytes}, {"layer", "cgroup"}});
+  }
+  if (usage.pids_limit_hits > 0) {
+    events.Emit("limit.hit", {{"limit", "pids"},
+                              {"value", plan.limits.processes},
+                              {"layer", "cgroup"},
+                              {"count", usage.pids_limit_hits}});
+  }
 }
 
 class LinuxBackend : public Backend {
@@ -125,7 +166,9 @@ class LinuxBackend : public Backend {
     std::string path = PathOf(plan.env);
 
     cgroups::Sandbox cgroup;
-    if (auto r = cgroup.Setup(plan.limits); !r.ok()) return std::move(r).error().With("setting up the sandbox's cgroup");
+    if (auto r = cgroup.Setup(plan.limits, plan.best_effort, &degraded); !r.ok()) {
+      return std::move(r).error().With("setting up the sandbox's cgroup");
+    }
     CORDON_ASSIGN_OR_RETURN(Pipe sync, MakePipe());
     CORDON_ASSIGN_OR_RETURN(Pipe errors, MakePipe());
     CORDON_ASSIGN_OR_RETURN(Pipe status, MakePipe());
@@ -142,7 +185,10 @@ class LinuxBackend : public Backend {
     if (plan.filter_output) {
       CORDON_TRY(redaction.Start(plan, mounts.layout.hidden_env_files));
       CORDON_TRY(out_pump.Prepare(STDOUT_FILENO, redaction.Filter("stdout")));
-      CORDON_TRY(err_pump.Prepare(STDERR_FILENO, redaction.Filter("stderr")));
+      // Both on one terminal: one pseudo-terminal for both, so their lines keep their order.
+      if (!SameTerminal(STDOUT_FILENO, STDERR_FILENO)) {
+        CORDON_TRY(err_pump.Prepare(STDERR_FILENO, redaction.Filter("stderr")));
+      }
     }
     SyscallDenials denials;
     CORDON_TRY(denials.Prepare());
@@ -154,7 +200,7 @@ class LinuxBackend : public Backend {
     spec.proxy_port = plan.proxy_port;
     spec.proxy_channel = egress.child_end();
     spec.stdout_fd = out_pump.child_end();
-    spec.stderr_fd = err_pump.child_end();
+    spec.stderr_fd = err_pump.child_end() >= 0 ? err_pump.child_end() : out_pump.child_end();
     spec.mounts = &mounts;
     spec.landlock = ll.abi > 0 ? &landlock : nullptr;
     spec.landlock_ruleset = ruleset.get();
@@ -267,6 +313,8 @@ class LinuxBackend : public Backend {
     redaction.Report(events);
     denials.Finish();
     egress.Shutdown();
+    const cgroups::Usage usage = cgroup.ReadUsage();
+    ReportLimits(plan, w, usage, events);
     RunOutcome out;
     if (n == static_cast<ssize_t>(sizeof(failure)) && failure.exec_failed) {
       out.kind = failure.err == ENOENT ? RunOutcome::Kind::kNotFound : RunOutcome::Kind::kNotExecutable;
@@ -285,8 +333,8 @@ class LinuxBackend : public Backend {
       out.exit_code = 128 + w.interrupted_by;
       out.message = std::string("interrupted by ") + sigabbrev_np(w.interrupted_by) + "; the sandbox was killed";
     } else if (w.have_status) {
-      out = FromStatus(w.status);
-      if (out.signal == SIGKILL && cgroup.MemoryLimitHit()) {
+      out = FromStatus(w.report.status);
+      if (out.signal == SIGKILL && usage.memory_limit_hit) {
         out.message = "the sandbox reached its memory limit (" + std::to_string(plan.limits.memory_bytes >> 20) +
                       " MiB) and the command was killed";
       }
@@ -304,6 +352,12 @@ class LinuxBackend : public Backend {
     }
     out.degraded = degraded;
     out.wall_seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    out.usage = Usage(w, usage);
+    if (plan.filter_output) {
+      out.usage.output_counted = true;
+      out.usage.stdout_bytes = out_pump.bytes_read();
+      out.usage.stderr_bytes = err_pump.bytes_read();
+    }
     return out;
   }
 

@@ -37,6 +37,9 @@ Result<WaitResult> Supervise(Watch watch, double timeout_seconds, Clock::time_po
     for (OutputPump* p : pumps) {
       if (p != nullptr) p->Drain();
     }
+    for (OutputPump* p : pumps) {
+      if (p != nullptr) p->Finish(sigfd);
+    }
   };
   WaitResult r;
   bool killed = false;
@@ -50,14 +53,16 @@ Result<WaitResult> Supervise(Watch watch, double timeout_seconds, Clock::time_po
     bool holding = std::any_of(std::begin(pumps), std::end(pumps), [](OutputPump* p) { return p && p->holding(); });
     if (holding && (wait_ms < 0 || wait_ms > kFlushAfterMs)) wait_ms = kFlushAfterMs;
     // A negative fd is skipped by poll().
-    pollfd fds[7] = {{pidfd, POLLIN, 0},
+    pollfd fds[9] = {{pidfd, POLLIN, 0},
                      {sigfd, POLLIN, 0},
                      {statusfd, POLLIN, 0},
                      {proxyfd, POLLIN, 0},
-                     {pumps[0] ? pumps[0]->fd() : -1, POLLIN, 0},
-                     {pumps[1] ? pumps[1]->fd() : -1, POLLIN, 0},
+                     {pumps[0] ? pumps[0]->read_fd() : -1, POLLIN, 0},
+                     {pumps[1] ? pumps[1]->read_fd() : -1, POLLIN, 0},
+                     {pumps[0] ? pumps[0]->write_fd() : -1, POLLOUT, 0},
+                     {pumps[1] ? pumps[1]->write_fd() : -1, POLLOUT, 0},
                      {watch.denials != nullptr ? watch.denials->fd() : -1, POLLIN, 0}};
-    int n = poll(fds, 7, wait_ms);
+    int n = poll(fds, 9, wait_ms);
     if (n < 0 && errno != EINTR) return ErrnoError("poll");
     if (n == 0 && holding) {
       for (OutputPump* p : pumps) {
@@ -74,6 +79,7 @@ Result<WaitResult> Supervise(Watch watch, double timeout_seconds, Clock::time_po
     }
     if (n <= 0) continue;
     for (int i = 0; i < 2; ++i) {
+      if (fds[6 + i].revents) pumps[i]->OnWritable();
       if (fds[4 + i].revents & (POLLIN | POLLHUP | POLLERR)) pumps[i]->OnReadable();
     }
     if (fds[1].revents & POLLIN) {
@@ -85,10 +91,10 @@ Result<WaitResult> Supervise(Watch watch, double timeout_seconds, Clock::time_po
       }
     }
     if (fds[3].revents & POLLIN) watch.egress->Dispatch();
-    if (fds[6].revents != 0) watch.denials->OnPoll(fds[6].revents);
+    if (fds[8].revents != 0) watch.denials->OnPoll(fds[8].revents);
     if (statusfd >= 0 && (fds[2].revents & (POLLIN | POLLHUP))) {
       // The status, or EOF: init died without reporting (killed); its exit tells the rest.
-      r.have_status = read(statusfd, &r.status, sizeof(r.status)) == sizeof(r.status);
+      r.have_status = read(statusfd, &r.report, sizeof(r.report)) == sizeof(r.report);
       if (r.have_status && !killed) {
         finish_output();  // every writer is dead: the pipes end
         return r;

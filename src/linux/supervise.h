@@ -10,6 +10,7 @@
 #include <chrono>
 
 #include "base/result.h"
+#include "linux/child.h"
 #include "linux/egress.h"
 #include "linux/output.h"
 #include "linux/seccomp_notify.h"
@@ -20,7 +21,7 @@ struct WaitResult {
   siginfo_t info{};  // when reaped
   bool reaped = false;
   bool have_status = false;
-  int status = 0;  // the command's wait status, from init
+  ExitReport report;  // the command's wait status and the sandbox's resource usage, from init
   bool timed_out = false;
   int interrupted_by = 0;
 };

@@ -46,7 +46,8 @@ std::string ToJson(const LaunchPlan& plan) {
                  {"file_size_bytes", plan.limits.file_size_bytes},
                  {"open_files", plan.limits.open_files},
                  {"tmp_size_bytes", plan.limits.tmp_size_bytes},
-                 {"timeout_seconds", plan.limits.timeout_seconds}};
+                 {"timeout_seconds", plan.limits.timeout_seconds},
+                 {"cpus", plan.limits.cpus}};
   std::vector<std::string> names;
   for (const std::string& e : plan.env) names.push_back(e.substr(0, e.find('=')));
   j["environment"] = names;

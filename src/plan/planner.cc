@@ -232,7 +232,8 @@ std::string Describe(const LaunchPlan& plan) {
          " memory=" + std::to_string(plan.limits.memory_bytes >> 20) + "MiB" +
          " file_size=" + std::to_string(plan.limits.file_size_bytes >> 20) + "MiB" +
          " open_files=" + std::to_string(plan.limits.open_files) +
-         " timeout=" + (plan.limits.timeout_seconds > 0 ? std::to_string(plan.limits.timeout_seconds) + "s" : "none") + "\n";
+         " timeout=" + (plan.limits.timeout_seconds > 0 ? std::to_string(plan.limits.timeout_seconds) + "s" : "none") +
+         " cpus=" + (plan.limits.cpus > 0 ? std::to_string(plan.limits.cpus) : "unlimited") + "\n";
   out += "environment:";
   for (const std::string& e : plan.env) out += " " + e.substr(0, e.find('='));
   out += "\n";

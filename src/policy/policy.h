@@ -37,6 +37,7 @@ struct Limits {
   uint64_t open_files = 8192;
   uint64_t tmp_size_bytes = 1ull << 30;
   double timeout_seconds = 0;  // 0: no timeout
+  double cpus = 0;             // CPU time per wall second (1.5: one and a half cores; cgroup only); 0: no limit
 };
 
 struct Environment {

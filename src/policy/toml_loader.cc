@@ -222,7 +222,7 @@ class Loader {
 
   void ReadLimits(const toml::value& v, Limits& l) {
     if (!v.is_table()) return Problem(v, "`limits` must be a table");
-    CheckKeys(v, {"processes", "memory", "file_size", "open_files", "tmp_size", "timeout"}, "limits");
+    CheckKeys(v, {"processes", "memory", "file_size", "open_files", "tmp_size", "timeout", "cpus"}, "limits");
     const auto& t = v.as_table();
     ReadCount(t, "processes", l.processes);
     ReadCount(t, "open_files", l.open_files);
@@ -236,6 +236,15 @@ class Loader {
         Problem(tv, "`limits.timeout` must be a number of seconds from 0 (none) to 31536000 (a year)");
       } else {
         l.timeout_seconds = secs;
+      }
+    }
+    if (auto it = t.find("cpus"); it != t.end()) {
+      const toml::value& cv = it->second;
+      double cpus = cv.is_integer() ? static_cast<double>(cv.as_integer()) : cv.is_floating() ? cv.as_floating() : -1;
+      if (!(cpus >= 0.01 && cpus <= 4096) && cpus != 0) {
+        Problem(cv, "`limits.cpus` must be a number of cores from 0.01 to 4096 (0: no limit), such as 1 or 0.5");
+      } else {
+        l.cpus = cpus;
       }
     }
   }

@@ -132,6 +132,12 @@ class Stream {
     uint64_t end;
     uint32_t label;
   };
+  struct Run {  // consecutive ends of one line pattern that needs a backward scan, settled together
+    size_t db;
+    unsigned id;
+    uint64_t first;
+    uint64_t last;
+  };
   struct Block {  // an open multi-line match candidate
     uint64_t start;
     uint64_t deadline;  // no match from `start` can end after this
@@ -141,6 +147,10 @@ class Stream {
   explicit Stream(const Redactor& r);
   static int OnMatch(unsigned id, unsigned long long from, unsigned long long to, unsigned flags, void* ctx);
   void Match(size_t db, unsigned id, uint64_t to);
+  void MatchAt(size_t db, unsigned id, uint64_t to);
+  bool Accept(const PatternInfo& p, uint64_t start, uint64_t to);
+  void SettleRun(const Run& run);
+  void SettleRuns();
   uint64_t FindStart(size_t db, const PatternInfo& p, unsigned id, uint64_t to);
   void AddInterval(uint64_t start, uint64_t end, uint32_t label);
   void Scan(std::string_view data);
@@ -163,6 +173,8 @@ class Stream {
   std::deque<Interval> pending_;      // sorted, disjoint, not adjacent; all end after emitted_
   std::vector<Block> blocks_;
   std::map<std::string, uint64_t> counts_;
+  std::vector<Run> runs_;  // open runs of ends (see Match)
+  std::vector<uint64_t> candidates_;  // scratch for SettleRun
   std::string reversed_;   // scratch for the backward scan
   uint64_t best_start_ = 0;
   uint64_t start_floor_ = 0;

@@ -21,7 +21,8 @@ bool ValidId(const std::string& id) {
 bool IEquals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+    auto fold = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+    if (fold(a[i]) != fold(b[i])) return false;
   }
   return true;
 }
@@ -42,6 +43,10 @@ Status CheckPattern(const std::string& what, const std::string& regex) {
 
 RuleSet BuiltinRuleSet() { return RuleSet{BuiltinRules()}; }
 
+bool ValueTrailChar(char c) {
+  return c == ' ' || c == '\t' || c == '"' || c == '\'' || c == '`' || c == ',' || c == ';' || c == ':';
+}
+
 std::string_view RuleValue(const Rule& rule, std::string_view match) {
   std::string_view v = match;
   if (!rule.value_after.empty()) {
@@ -59,11 +64,8 @@ std::string_view RuleValue(const Rule& rule, std::string_view match) {
     if (best != std::string_view::npos) v = match.substr(best + best_len);
   }
   auto lead = [](char c) { return c == ' ' || c == '\t' || c == '"' || c == '\'' || c == '`' || c == '>' || c == '='; };
-  auto trail = [](char c) {
-    return c == ' ' || c == '\t' || c == '"' || c == '\'' || c == '`' || c == ',' || c == ';' || c == ':';
-  };
   while (!v.empty() && lead(v.front())) v.remove_prefix(1);
-  while (!v.empty() && trail(v.back())) v.remove_suffix(1);
+  while (!v.empty() && ValueTrailChar(v.back())) v.remove_suffix(1);
   return v;
 }
 
@@ -103,26 +105,47 @@ bool NotASecret(std::string_view value) {
   return identifier;
 }
 
-double ShannonEntropy(std::string_view s) {
-  if (s.empty()) return 0;
-  // H = log2(n) - (sum of c*log2(c)) / n over the byte counts c; c*log2(c) from a table for short strings
-  // (called at every end of every generic match: it has to be cheap).
-  static const std::vector<double> kCLogC = [] {
+namespace {
+
+// c*log2(c), from a table for the counts short strings have (called at every end of every generic match).
+double CLogC(uint64_t c) {
+  static const std::vector<double> kTable = [] {
     std::vector<double> t(4097);
-    for (size_t c = 1; c < t.size(); ++c) t[c] = static_cast<double>(c) * std::log2(static_cast<double>(c));
+    for (size_t k = 1; k < t.size(); ++k) t[k] = static_cast<double>(k) * std::log2(static_cast<double>(k));
     return t;
   }();
+  return c < kTable.size() ? kTable[c] : static_cast<double>(c) * std::log2(static_cast<double>(c));
+}
+
+}  // namespace
+
+double ShannonEntropy(std::string_view s) {
+  if (s.empty()) return 0;
+  // H = log2(n) - (sum of c*log2(c)) / n over the byte counts c.
   uint32_t counts[256] = {};
   for (unsigned char c : s) ++counts[c];
   double sum = 0;
   for (unsigned char c : s) {
     uint32_t& n = counts[c];
     if (n == 0) continue;  // counted already
-    sum += n < kCLogC.size() ? kCLogC[n] : static_cast<double>(n) * std::log2(static_cast<double>(n));
+    sum += CLogC(n);
     n = 0;
   }
   const double total = static_cast<double>(s.size());
   return std::log2(total) - sum / total;
+}
+
+void RunningEntropy::Add(unsigned char c) {
+  uint32_t& k = counts_[c];
+  sum_ += CLogC(k + 1) - CLogC(k);
+  ++k;
+  ++n_;
+}
+
+double RunningEntropy::bits() const {
+  if (n_ == 0) return 0;
+  const double total = static_cast<double>(n_);
+  return std::log2(total) - sum_ / total;
 }
 
 Status CheckRule(const Rule& rule) {

@@ -64,10 +64,23 @@ Status CheckRule(const Rule& rule);
 
 // The value a min_entropy rule measures, out of a whole match (see the header comment).
 std::string_view RuleValue(const Rule& rule, std::string_view match);
+// The quotes and separators RuleValue trims from the end of a value.
+bool ValueTrailChar(char c);
 // Whether a min_entropy rule's value is a placeholder or code rather than a secret (see above).
 bool NotASecret(std::string_view value);
 // Shannon entropy of the bytes of `s`, in bits per byte (0 for an empty string).
 double ShannonEntropy(std::string_view s);
+// The same for a string that grows a byte at a time, in constant time per byte.
+class RunningEntropy {
+ public:
+  void Add(unsigned char c);
+  double bits() const;
+
+ private:
+  uint32_t counts_[256] = {};
+  double sum_ = 0;
+  uint64_t n_ = 0;
+};
 
 // A user rules file:
 //

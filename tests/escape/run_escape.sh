@@ -509,6 +509,7 @@ build_cases() {  # build_cases CONFIG
   add tty tty - -- tiocsti
   add tty tty - -- tiocsti_hibits
   add tty tty - -- tioclinux
+  add tty tty - -- tiocsetd
   add tty tty - -- setsid @SID@
   add tty tty - -- pts_open
 

@@ -126,6 +126,87 @@ TOML
     ok "$label: --no-redact passes output unfiltered (control)" || bad "$label: --no-redact" "$out"
   rm -f "$ws/settings.txt"
 
+  # a caller on a terminal: the command's output is a terminal too (one for both streams: lines keep their
+  # order), still redacted; through a pipe it is a pipe
+  out=$("${R[@]}" script -qec "$CORDON run -- sh -c 'test -t 1 && echo out-tty; test -t 2 && echo err-tty >&2; echo $gh_key; echo last'" /dev/null 2>&1 | tr -d '\r')
+  if [[ $out == $'out-tty\nerr-tty\n[REDACTED:github-pat]\nlast' ]]; then ok "$label: a terminal gets a terminal, in order, redacted"
+  else bad "$label: terminal output" "$out"; fi
+  out=$("${R[@]}" "$CORDON" run -- sh -c 'test -t 1 || echo out-pipe' | cat)
+  [[ $out == out-pipe ]] && ok "$label: a pipe gets a pipe" || bad "$label: pipe output" "$out"
+
+  # a caller that stops reading cordon's output does not stop the supervisor: the timeout still kills the
+  # command on time (the reader holds the pipe open without reading, then goes away)
+  local fifo=$tmp/stall-$label marker="cordon-stall-$label-$$"
+  rm -f "$fifo"; mkfifo -m 666 "$fifo"
+  sleep 8 < "$fifo" &
+  local stalled_reader=$!
+  "${R[@]}" "$CORDON" run --timeout 1 -- bash -c "exec -a $marker yes $marker" > "$fifo" 2>/dev/null &
+  local stalled_run=$!
+  sleep 0.6
+  local alive_before=0; pgrep -f "^$marker" >/dev/null && alive_before=1
+  sleep 2
+  if [[ $alive_before == 1 ]] && ! pgrep -f "^$marker" >/dev/null; then
+    ok "$label: a stalled reader does not stop the timeout"
+  else
+    bad "$label: stalled reader" "before=$alive_before after=$(pgrep -af "^$marker")"; pkill -f "^$marker"
+  fi
+  kill "$stalled_reader" 2>/dev/null; wait "$stalled_reader" 2>/dev/null
+  wait "$stalled_run"; rc=$?
+  [[ $rc == 124 ]] && ok "$label: ... and the run ends with 124 once the reader is gone" || bad "$label: stalled reader exit" "rc=$rc"
+  rm -f "$fifo"
+
+  # the run's story in events: run.start (arguments without secrets), run.end (status and usage), limit.hit
+  local ev=$tmp/events-$label.jsonl
+  rm -f "$ev"; touch "$ev"; chmod 666 "$ev"
+  "${R[@]}" "$CORDON" run --events "$ev" -- sh -c 'echo hello; exit 3' "token=$gh_key" >/dev/null 2>&1
+  if python3 - "$ev" "$gh_key" <<'PY'
+import json, sys
+events = [json.loads(l) for l in open(sys.argv[1])]
+types = [e["type"] for e in events]
+assert types[0] == "run.start" and types[-1] == "run.end", types
+start, end = events[0], events[-1]
+assert len({e["run"] for e in events}) == 1
+assert sys.argv[2] not in open(sys.argv[1]).read(), "the key is in the events"
+assert start["argv"][0] == "sh" and "REDACTED" in start["argv"][3], start["argv"]
+assert len(start["policy_digest"]) == 64 and start["caller"]["uid"] >= 0 and start["workspace"]
+assert end["outcome"] == "exited" and end["exit_code"] == 3, end
+assert end["output_bytes"]["stdout"] == 6 and end["cpu_user"] + end["cpu_system"] > 0, end
+assert end["peak_memory"] > 0 and end["duration"] > 0, end
+PY
+  then ok "$label: run.start and run.end tell the run (no secret in the arguments)"; else bad "$label: run events" "$(cat "$ev")"; fi
+  rm -f "$ev"; touch "$ev"; chmod 666 "$ev"
+  "${R[@]}" "$CORDON" run --events "$ev" --timeout 0.3 -- sleep 5 >/dev/null 2>&1
+  grep -q '"type":"limit.hit".*' "$ev" && grep -q '"limit":"timeout"' "$ev" && grep -q '"outcome":"timed_out"' "$ev" &&
+    ok "$label: a timeout is a limit.hit event" || bad "$label: timeout event" "$(cat "$ev")"
+  cat > "$tmp/cpu.toml" <<'TOML'
+version = 1
+extends = "workspace-write"
+[limits]
+cpus = 0.25
+processes = 40
+memory = "96MiB"
+TOML
+  chmod 644 "$tmp/cpu.toml"
+  if [[ $label == root ]]; then
+    # a cgroup counts for root: the fork bomb and the memory limit are seen; the CPU quota holds
+    rm -f "$ev"
+    "$CORDON" run --events "$ev" --policy "$tmp/cpu.toml" -- bash -c 'for i in $(seq 80); do sleep 1 & done 2>/dev/null; wait' >/dev/null 2>&1
+    grep -q '"limit":"pids"' "$ev" && ok "$label: a fork bomb at the process limit is a limit.hit event" || bad "$label: pids event" "$(cat "$ev")"
+    rm -f "$ev"
+    "$CORDON" run --events "$ev" --policy "$tmp/cpu.toml" -- bash -c 'for i in 1 2 3; do python3 -c "import time; x=bytearray(60_000_000); time.sleep(1)" & done; wait' >/dev/null 2>&1
+    grep -q '"limit":"memory"' "$ev" && ok "$label: the memory limit is a limit.hit event" || bad "$label: memory event" "$(cat "$ev")"
+    rm -f "$ev"
+    "$CORDON" run --events "$ev" --policy "$tmp/cpu.toml" -- timeout 1 sh -c 'while :; do :; done' >/dev/null 2>&1
+    if python3 -c "import json,sys; e=[json.loads(l) for l in open(sys.argv[1])][-1]; c=e['cpu_user']+e['cpu_system']; sys.exit(0 if 0.1 < c < 0.5 else 1)" "$ev"; then
+      ok "$label: limits.cpus = 0.25 holds (CPU time over 1 s of busy loop)"
+    else bad "$label: cpu limit" "$(tail -1 "$ev")"; fi
+  else
+    # no cgroup for an unprivileged caller: a CPU limit cannot be enforced, so the run is refused
+    out=$(as_user "$CORDON" run --policy "$tmp/cpu.toml" -- true 2>&1); rc=$?
+    [[ $rc == 125 && $out == *"limits.cpus needs a cgroup"* ]] && ok "$label: limits.cpus without a cgroup -> 125" || bad "$label: cpus refused" "rc=$rc $out"
+  fi
+  rm -f "$ev"
+
   # command rules: a denied command is refused before anything starts, with one line and exit 126
   local deny_line='cordon: denied by rule profile workspace-write [no-force-push]: force pushes rewrite history others have (git push --force)'
   out=$("${R[@]}" "$CORDON" run -- git push --force 2>&1); rc=$?

@@ -800,7 +800,7 @@ TEST(TomlLoader, LimitsZeroRejected) {
 }
 
 TEST(TomlLoader, LimitsNegativeRejected) {
-  for (const char* key : {"processes", "open_files", "memory", "file_size", "tmp_size", "timeout"}) {
+  for (const char* key : {"processes", "open_files", "memory", "file_size", "tmp_size", "timeout", "cpus"}) {
     std::string e = ErrorOf(std::string("version = 1\n[limits]\n") + key + " = -5\n");
     EXPECT_THAT(e, HasSubstr("p.toml:3:")) << key;
   }
@@ -820,6 +820,19 @@ TEST(TomlLoader, LimitsWrongTypesRejected) {
   ErrorOf("version = 1\n[limits]\ntimeout = nan\n");
   ErrorOf("version = 1\n[limits]\ntimeout = inf\n");
   ErrorOf("version = 1\n[limits]\ntimeout = true\n");
+  ErrorOf("version = 1\n[limits]\ncpus = \"2\"\n");
+  ErrorOf("version = 1\n[limits]\ncpus = nan\n");
+  ErrorOf("version = 1\n[limits]\ncpus = 0.001\n");
+  ErrorOf("version = 1\n[limits]\ncpus = 5000\n");
+}
+
+TEST(TomlLoader, CpusAccepted) {
+  Result<Policy> r = Load("version = 1\n[limits]\ncpus = 1.5\n");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_DOUBLE_EQ(r->limits.cpus, 1.5);
+  r = Load("version = 1\n[limits]\ncpus = 2\n");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_DOUBLE_EQ(r->limits.cpus, 2.0);
 }
 
 TEST(TomlLoader, LimitsAccepted) {
