@@ -11,6 +11,7 @@
 
 #include "linux/capabilities.h"
 #include "linux/network.h"
+#include "linux/seccomp_notify.h"
 #include "linux/setup_error.h"
 
 namespace cordon::linux_backend {
@@ -76,7 +77,11 @@ int ExecSearch(const ChildSpec& s) {
     if (int err = landlock::Apply(*s.landlock, s.landlock_ruleset, &path)) Fail(s, "landlock", err, path);
   }
   if (sigprocmask(SIG_SETMASK, &s.original_mask, nullptr) != 0) Fail(s, "sigprocmask", errno);
-  if (int err = seccomp::Apply(*s.seccomp)) Fail(s, "seccomp", err);
+  if (s.seccomp_channel >= 0) {
+    if (int err = seccomp_notify::Install(*s.seccomp_notify, *s.seccomp, s.seccomp_channel)) Fail(s, "seccomp", err);
+  } else if (int err = seccomp::Apply(*s.seccomp)) {
+    Fail(s, "seccomp", err);
+  }
   int err = ExecSearch(s);
   SetupFailure f;
   f.Set("execve", err, s.argv[0]);
@@ -125,6 +130,7 @@ void RunInit(const ChildSpec& s) {
   if (command < 0) Fail(s, "start the command", errno);
 
   close(s.error_write);
+  close(s.seccomp_channel);
   close(s.landlock_ruleset);
   close(s.stdout_fd);  // init holds no end of the output pipes: they end with the command's last writer
   close(s.stderr_fd);

@@ -9,7 +9,7 @@
 //   ├─ mounts → pivot_root                      ├─ Landlock
 //   ├─ wait: Landlock rules added, cgroup       │
 //   │  entered (cordon did both meanwhile)      │
-//   ├─ start the command (vfork-style)          ├─ seccomp (last)
+//   ├─ start the command (vfork-style)          ├─ seccomp (last; its listener to cordon)
 //   └─ reap; once the command exits, kill and   └─ execve
 //      reap the rest, report the status, exit
 //      (its exit also tears the pid namespace down: no process of the sandbox survives it)
@@ -28,7 +28,9 @@ namespace cordon::linux_backend {
 struct ChildSpec {
   const mounts::Prepared* mounts = nullptr;
   const landlock::Prepared* landlock = nullptr;  // nullptr: no Landlock (best effort)
-  const seccomp::Program* seccomp = nullptr;
+  const seccomp::Program* seccomp = nullptr;         // the plain (EPERM) filter
+  const seccomp::Program* seccomp_notify = nullptr;  // with seccomp_channel: the variant that notifies cordon
+  int seccomp_channel = -1;  // where the command sends that filter's listener (seccomp_notify.h); -1: plain
   rlimits::Prepared rlimits{};
   char* const* argv = nullptr;
   char* const* envp = nullptr;
@@ -47,7 +49,7 @@ struct ChildSpec {
   int sync_read = -1;    // EOF or one byte: the parent wrote the id maps
   int error_write = -1;  // SetupFailure records
   int status_write = -1;  // an ExitReport, from init
-  int parent_fds[8] = {-1, -1, -1, -1, -1, -1, -1, -1};  // the parent's ends, closed first
+  int parent_fds[10] = {-1, -1, -1, -1, -1, -1, -1, -1, -1, -1};  // the parent's ends, closed first
 };
 
 // What init writes on the status pipe once the command has exited and everything else is reaped: the

@@ -10,28 +10,9 @@
 #include <cerrno>
 #include <cstring>
 
-#include "base/syscalls.h"
+#include "linux/fd_passing.h"
 
 namespace cordon::linux_backend::network {
-namespace {
-
-// One byte carrying one file descriptor (SCM_RIGHTS); no allocation, so the child can use it.
-struct FdMessage {
-  char byte = 0;
-  iovec iov{&byte, 1};
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-  msghdr msg{};
-  FdMessage() {
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof(control);
-  }
-  FdMessage(const FdMessage&) = delete;
-  FdMessage& operator=(const FdMessage&) = delete;
-};
-
-}  // namespace
 
 int BringUpLoopback() {
   int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -62,30 +43,17 @@ int HandOverListener(uint16_t port, int channel) {
       bind(s, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 || listen(s, SOMAXCONN) != 0) {
     err = errno;
   } else {
-    FdMessage m;
-    cmsghdr* c = CMSG_FIRSTHDR(&m.msg);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int));
-    std::memcpy(CMSG_DATA(c), &s, sizeof(int));
-    if (sys::RetryEintr([&] { return sendmsg(channel, &m.msg, MSG_NOSIGNAL); }) != 1) err = errno;
+    err = fd_passing::Send(channel, s, 0);
   }
   close(s);
   return err;
 }
 
 Result<UniqueFd> ReceiveListener(int channel) {
-  FdMessage m;
-  ssize_t n = sys::RetryEintr([&] { return recvmsg(channel, &m.msg, MSG_CMSG_CLOEXEC); });
-  if (n < 0) return ErrnoError("receiving the proxy's listening socket from the sandbox");
-  cmsghdr* c = CMSG_FIRSTHDR(&m.msg);
-  if (n != 1 || c == nullptr || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
-      c->cmsg_len != CMSG_LEN(sizeof(int))) {
-    return MakeError("the sandbox did not hand over the proxy's listening socket");
-  }
-  int fd = -1;
-  std::memcpy(&fd, CMSG_DATA(c), sizeof(int));
-  return UniqueFd(fd);
+  auto r = fd_passing::Receive(channel, 0);
+  if (!r.ok()) return std::move(r).error().With("receiving the proxy's listening socket from the sandbox");
+  if (!r->fd.valid()) return MakeError("the sandbox did not hand over the proxy's listening socket");
+  return std::move(r->fd);
 }
 
 }  // namespace cordon::linux_backend::network

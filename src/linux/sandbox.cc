@@ -182,6 +182,8 @@ class LinuxBackend : public Backend {
         CORDON_TRY(err_pump.Prepare(STDERR_FILENO, redaction.Filter("stderr")));
       }
     }
+    SyscallDenials denials;
+    CORDON_TRY(denials.Prepare());
     SignalGuard signals;
     CORDON_TRY(signals.Install());
 
@@ -195,7 +197,11 @@ class LinuxBackend : public Backend {
     spec.landlock = ll.abi > 0 ? &landlock : nullptr;
     spec.landlock_ruleset = ruleset.get();
     spec.parent_ready = parent_ready.read.get();
-    spec.seccomp = &seccomp::Prebuilt();
+    spec.seccomp = &seccomp::Prebuilt(seccomp::Refusal::kErrno);
+    if (denials.enabled()) {
+      spec.seccomp_notify = &seccomp::Prebuilt(seccomp::Refusal::kNotify);
+      spec.seccomp_channel = denials.child_end();
+    }
     spec.rlimits = rlimits::Prepare(plan.limits, cgroup.active() ? 0 : 2 * plan.limits.memory_bytes);
     spec.argv = argv.data();
     spec.envp = envp.data();
@@ -209,7 +215,8 @@ class LinuxBackend : public Backend {
     spec.error_write = errors.write.get();
     spec.status_write = status.write.get();
     int parent_ends[] = {sync.write.get(),         errors.read.get(), status.read.get(),  parent_ready.write.get(),
-                         signals.fd(),             egress.parent_end(), out_pump.fd(),     err_pump.fd()};
+                         signals.fd(),             egress.parent_end(), out_pump.fd(),     err_pump.fd(),
+                         denials.parent_end()};
     static_assert(std::size(parent_ends) <= std::size(ChildSpec{}.parent_fds));
     std::copy(std::begin(parent_ends), std::end(parent_ends), spec.parent_fds);
 
@@ -233,6 +240,7 @@ class LinuxBackend : public Backend {
     egress.CloseChildEnd();
     out_pump.CloseChildEnd();
     err_pump.CloseChildEnd();
+    denials.CloseChildEnd();
 
     auto kill_and_reap = [&] {
       sys::PidfdSendSignal(child.get(), SIGKILL);
@@ -286,6 +294,7 @@ class LinuxBackend : public Backend {
       return Error{what, failure.err, {"building the sandbox"}};
     }
 
+    denials.Start(events);
     Watch watch{child.get(), signals.fd(), status.read.get(), &egress};
     watch.control = &control;
     LimitWatch limits(cgroup, plan.limits, events);
@@ -293,12 +302,14 @@ class LinuxBackend : public Backend {
       watch.tick = [&limits] { limits.Check(); };
       watch.tick_ms = LimitWatch::kTickMs;
     }
+    watch.denials = &denials;
     if (plan.filter_output) {
       watch.out = &out_pump;
       watch.err = &err_pump;
     }
     CORDON_ASSIGN_OR_RETURN(WaitResult w, Supervise(watch, plan.limits.timeout_seconds, start));
     redaction.Report();
+    denials.Finish();
     egress.Shutdown();
     const cgroups::Usage usage = limits.Finish(w);
     RunOutcome out;

@@ -9,7 +9,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <memory>
 #include <vector>
 
@@ -55,12 +57,13 @@ const std::vector<const char*>& RefusedSyscalls() {
   return kList;
 }
 
-Result<void> Compile(Program& out) {
+Result<void> Compile(Program& out, Refusal refusal) {
   Ctx ctx(seccomp_init(SCMP_ACT_ALLOW));
   if (!ctx) return MakeError("seccomp_init failed");
-  const uint32_t eperm = SCMP_ACT_ERRNO(EPERM);
-  // 32-bit (int 0x80) and x32 entry points get EPERM for every call: only the native ABI is allowed.
-  if (int rc = seccomp_attr_set(ctx.get(), SCMP_FLTATR_ACT_BADARCH, eperm); rc < 0) return RuleError("bad arch", rc);
+  // Every refusal below; the ENOSYS answers (clone3, openat2) are compatibility, not refusals, and stay errno.
+  const uint32_t refuse = refusal == Refusal::kNotify ? SCMP_ACT_NOTIFY : SCMP_ACT_ERRNO(EPERM);
+  // 32-bit (int 0x80) and x32 entry points are refused for every call: only the native ABI is allowed.
+  if (int rc = seccomp_attr_set(ctx.get(), SCMP_FLTATR_ACT_BADARCH, refuse); rc < 0) return RuleError("bad arch", rc);
   // A binary search over syscall numbers instead of a linear list: every syscall the command makes pays it.
   if (int rc = seccomp_attr_set(ctx.get(), SCMP_FLTATR_CTL_OPTIMIZE, 2); rc < 0) return RuleError("optimize", rc);
   // no_new_privs is set by the child itself, before Landlock.
@@ -69,20 +72,20 @@ Result<void> Compile(Program& out) {
   for (const char* name : RefusedSyscalls()) {
     int nr = seccomp_syscall_resolve_name(name);
     if (nr == __NR_SCMP_ERROR) continue;  // not a syscall on this architecture
-    if (int rc = seccomp_rule_add(ctx.get(), eperm, nr, 0); rc < 0) return RuleError(name, rc);
+    if (int rc = seccomp_rule_add(ctx.get(), refuse, nr, 0); rc < 0) return RuleError(name, rc);
   }
   if (int rc = seccomp_rule_add(ctx.get(), SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0); rc < 0) {
     return RuleError("clone3", rc);
   }
   for (uint64_t flag : kNamespaceFlags) {
-    if (int rc = seccomp_rule_add(ctx.get(), eperm, SCMP_SYS(clone), 1, SCMP_A0(SCMP_CMP_MASKED_EQ, flag, flag));
+    if (int rc = seccomp_rule_add(ctx.get(), refuse, SCMP_SYS(clone), 1, SCMP_A0(SCMP_CMP_MASKED_EQ, flag, flag));
         rc < 0) {
       return RuleError("clone", rc);
     }
   }
   // ioctl's request is an unsigned int: compare only the low 32 bits, as the kernel does.
   for (unsigned long req : {kTiocsti, kTioclinux, kTiocsetd}) {
-    if (int rc = seccomp_rule_add(ctx.get(), eperm, SCMP_SYS(ioctl), 1,
+    if (int rc = seccomp_rule_add(ctx.get(), refuse, SCMP_SYS(ioctl), 1,
                                   SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffull, static_cast<uint64_t>(req)));
         rc < 0) {
       return RuleError("ioctl", rc);
@@ -96,7 +99,7 @@ Result<void> Compile(Program& out) {
                                          SCMP_A0(SCMP_CMP_GT, static_cast<uint64_t>(kAfInet6))};
     for (uint64_t family = kAfInet + 1; family < kAfInet6; ++family) refused.push_back(SCMP_A0(SCMP_CMP_EQ, family));
     for (const scmp_arg_cmp& cmp : refused) {
-      if (int rc = seccomp_rule_add(ctx.get(), eperm, sys_nr, 1, cmp); rc < 0) return RuleError("socket", rc);
+      if (int rc = seccomp_rule_add(ctx.get(), refuse, sys_nr, 1, cmp); rc < 0) return RuleError("socket", rc);
     }
   }
   // No setuid/setgid files: a file the sandbox marks so would, seen from the host, run as its owner (the
@@ -112,7 +115,7 @@ Result<void> Compile(Program& out) {
   for (const ModeArg& m : mode_args) {
     for (uint64_t bit : {static_cast<uint64_t>(S_ISUID), static_cast<uint64_t>(S_ISGID)}) {
       scmp_arg_cmp cmp{m.arg, SCMP_CMP_MASKED_EQ, bit, bit};
-      if (int rc = seccomp_rule_add(ctx.get(), eperm, m.nr, 1, cmp); rc < 0) return RuleError("set-id mode", rc);
+      if (int rc = seccomp_rule_add(ctx.get(), refuse, m.nr, 1, cmp); rc < 0) return RuleError("set-id mode", rc);
     }
   }
   if (int rc = seccomp_rule_add(ctx.get(), SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(openat2), 0); rc < 0) {
@@ -123,7 +126,7 @@ Result<void> Compile(Program& out) {
   for (int bit = 0; bit < 32; ++bit) {
     uint64_t set = 1ull << bit;
     uint64_t next = 1ull << ((bit + 1) % 32);
-    if (int rc = seccomp_rule_add(ctx.get(), eperm, SCMP_SYS(personality), 1,
+    if (int rc = seccomp_rule_add(ctx.get(), refuse, SCMP_SYS(personality), 1,
                                   SCMP_A0(SCMP_CMP_MASKED_EQ, set | next, set));
         rc < 0) {
       return RuleError("personality", rc);
@@ -140,6 +143,31 @@ Result<void> Compile(Program& out) {
     return ErrnoError("reading the seccomp program");
   }
   return {};
+}
+
+std::vector<SyscallName> ResolveSyscallNames() {
+  constexpr int kX32Bit = 0x40000000;
+  constexpr int kMaxNr = 1024;  // above every syscall number of these ABIs
+  struct Abi {
+    uint32_t arch;  // libseccomp's and the kernel's token (SCMP_ARCH_* are the AUDIT_ARCH_* values)
+    uint32_t reported_as;
+    int first;
+  };
+  std::vector<Abi> abis = {{seccomp_arch_native(), seccomp_arch_native(), 0}};
+  if (seccomp_arch_native() == SCMP_ARCH_X86_64) {
+    abis.push_back({SCMP_ARCH_X86, SCMP_ARCH_X86, 0});
+    abis.push_back({SCMP_ARCH_X32, SCMP_ARCH_X86_64, kX32Bit});
+  }
+  std::vector<SyscallName> out;
+  for (const Abi& abi : abis) {
+    for (int nr = abi.first; nr < abi.first + kMaxNr; ++nr) {
+      std::unique_ptr<char, decltype(&free)> name(seccomp_syscall_resolve_num_arch(abi.arch, nr), &free);
+      if (name) out.push_back({abi.reported_as, nr, name.get()});
+    }
+  }
+  std::sort(out.begin(), out.end(),
+            [](const SyscallName& a, const SyscallName& b) { return a.arch != b.arch ? a.arch < b.arch : a.nr < b.nr; });
+  return out;
 }
 
 }  // namespace cordon::linux_backend::seccomp

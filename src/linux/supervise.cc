@@ -67,7 +67,7 @@ Result<WaitResult> Supervise(Watch watch, double timeout_seconds, Clock::time_po
     }
     // A negative fd is skipped by poll().
     const int stopfd = watch.control != nullptr && !killed ? watch.control->fd() : -1;
-    pollfd fds[9] = {{pidfd, POLLIN, 0},
+    pollfd fds[10] = {{pidfd, POLLIN, 0},
                      {sigfd, POLLIN, 0},
                      {statusfd, POLLIN, 0},
                      {proxyfd, POLLIN, 0},
@@ -75,8 +75,9 @@ Result<WaitResult> Supervise(Watch watch, double timeout_seconds, Clock::time_po
                      {pumps[1] ? pumps[1]->read_fd() : -1, POLLIN, 0},
                      {pumps[0] ? pumps[0]->write_fd() : -1, POLLOUT, 0},
                      {pumps[1] ? pumps[1]->write_fd() : -1, POLLOUT, 0},
-                     {stopfd, POLLIN, 0}};
-    int n = poll(fds, 9, wait_ms);
+                     {stopfd, POLLIN, 0},
+                     {watch.denials != nullptr ? watch.denials->fd() : -1, POLLIN, 0}};
+    int n = poll(fds, 10, wait_ms);
     if (n < 0 && errno != EINTR) return ErrnoError("poll");
     if (n == 0 && holding) {
       for (OutputPump* p : pumps) {
@@ -109,6 +110,7 @@ Result<WaitResult> Supervise(Watch watch, double timeout_seconds, Clock::time_po
       }
     }
     if (fds[3].revents & POLLIN) watch.egress->Dispatch();
+    if (fds[9].revents != 0) watch.denials->OnPoll(fds[9].revents);
     if (statusfd >= 0 && (fds[2].revents & (POLLIN | POLLHUP))) {
       // The status, or EOF: init died without reporting (killed); its exit tells the rest.
       r.have_status = read(statusfd, &r.report, sizeof(r.report)) == sizeof(r.report);

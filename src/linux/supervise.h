@@ -1,6 +1,6 @@
 // The supervisor's one loop, from exec to the end of a run: init's pidfd, cordon's own signals (signalfd),
 // init's report of the command's status, the proxy's epoll fd, the command's output pipes and the flush
-// timer, the timeout and the run's stop requests (RunControl). Kills the sandbox (SIGKILL to init) on timeout,
+// timer, the seccomp listener (denied syscalls), the timeout and the run's stop requests (RunControl). Kills the sandbox (SIGKILL to init) on timeout,
 // on SIGINT/SIGTERM/SIGHUP/SIGQUIT, or when a stop is requested.
 // Init kills and reaps everything else before it reports, so the status is the end of the sandbox; the kernel
 // finishes tearing init down without cordon waiting.
@@ -16,6 +16,7 @@
 #include "linux/child.h"
 #include "linux/egress.h"
 #include "linux/output.h"
+#include "linux/seccomp_notify.h"
 
 namespace cordon::linux_backend {
 
@@ -39,6 +40,7 @@ struct Watch {
   const RunControl* control = nullptr;
   std::function<void()> tick;  // called every tick_ms while the run goes on (nullptr: never)
   int tick_ms = 0;
+  SyscallDenials* denials = nullptr;  // the seccomp listener, when the command's filter has one
 };
 
 Result<WaitResult> Supervise(Watch watch, double timeout_seconds, std::chrono::steady_clock::time_point start);

@@ -1,10 +1,14 @@
-// seccomp: the program compiles, the embedded copy is current, and the refused list names the dangerous syscalls.
+// seccomp: both programs compile, the embedded copies are current, the notifying one differs only in how it
+// answers, the refused list names the dangerous syscalls, and the embedded names resolve.
 #include "linux/seccomp.h"
 
 #include <gtest/gtest.h>
+#include <linux/audit.h>
 #include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <seccomp.h>
 
+#include <cstring>
 #include <set>
 #include <string>
 
@@ -13,7 +17,7 @@ namespace {
 
 TEST(Seccomp, CompileProducesAProgram) {
   Program p;
-  Result<void> r = Compile(p);
+  Result<void> r = Compile(p, Refusal::kErrno);
   ASSERT_TRUE(r.ok()) << r.error().ToString();
   ASSERT_FALSE(p.filter.empty());
   EXPECT_LE(p.filter.size(), static_cast<size_t>(BPF_MAXINSNS));
@@ -26,8 +30,8 @@ TEST(Seccomp, CompileProducesAProgram) {
 
 TEST(Seccomp, CompileIsDeterministic) {
   Program a, b;
-  ASSERT_TRUE(Compile(a).ok());
-  ASSERT_TRUE(Compile(b).ok());
+  ASSERT_TRUE(Compile(a, Refusal::kErrno).ok());
+  ASSERT_TRUE(Compile(b, Refusal::kErrno).ok());
   ASSERT_EQ(a.filter.size(), b.filter.size());
   for (size_t i = 0; i < a.filter.size(); ++i) {
     EXPECT_EQ(a.filter[i].code, b.filter[i].code) << i;
@@ -35,17 +39,63 @@ TEST(Seccomp, CompileIsDeterministic) {
   }
 }
 
-// The program embedded at build time is the one the current rules compile to (no stale build).
+// The programs embedded at build time are the ones the current rules compile to (no stale build).
 TEST(Seccomp, PrebuiltMatchesCompile) {
-  Program fresh;
-  ASSERT_TRUE(Compile(fresh).ok());
-  const Program& built = Prebuilt();
-  ASSERT_EQ(built.filter.size(), fresh.filter.size());
-  for (size_t i = 0; i < fresh.filter.size(); ++i) {
-    EXPECT_EQ(built.filter[i].code, fresh.filter[i].code) << i;
-    EXPECT_EQ(built.filter[i].jt, fresh.filter[i].jt) << i;
-    EXPECT_EQ(built.filter[i].jf, fresh.filter[i].jf) << i;
-    EXPECT_EQ(built.filter[i].k, fresh.filter[i].k) << i;
+  for (Refusal refusal : {Refusal::kErrno, Refusal::kNotify}) {
+    SCOPED_TRACE(refusal == Refusal::kErrno ? "errno" : "notify");
+    Program fresh;
+    ASSERT_TRUE(Compile(fresh, refusal).ok());
+    const Program& built = Prebuilt(refusal);
+    ASSERT_EQ(built.filter.size(), fresh.filter.size());
+    for (size_t i = 0; i < fresh.filter.size(); ++i) {
+      EXPECT_EQ(built.filter[i].code, fresh.filter[i].code) << i;
+      EXPECT_EQ(built.filter[i].jt, fresh.filter[i].jt) << i;
+      EXPECT_EQ(built.filter[i].jf, fresh.filter[i].jf) << i;
+      EXPECT_EQ(built.filter[i].k, fresh.filter[i].k) << i;
+    }
+  }
+}
+
+// The notifying program is the plain one with every EPERM answer turned into a notification; the ENOSYS
+// answers (clone3, openat2) stay the filter's own.
+TEST(Seccomp, NotifyDiffersOnlyInTheRefusals) {
+  const Program& plain = Prebuilt(Refusal::kErrno);
+  const Program& notify = Prebuilt(Refusal::kNotify);
+  ASSERT_EQ(plain.filter.size(), notify.filter.size());
+  int refusals = 0, enosys = 0;
+  for (size_t i = 0; i < plain.filter.size(); ++i) {
+    const sock_filter& a = plain.filter[i];
+    const sock_filter& b = notify.filter[i];
+    EXPECT_EQ(a.code, b.code) << i;
+    EXPECT_EQ(a.jt, b.jt) << i;
+    EXPECT_EQ(a.jf, b.jf) << i;
+    if (a.code == (BPF_RET | BPF_K) && a.k == (SECCOMP_RET_ERRNO | EPERM)) {
+      EXPECT_EQ(b.k, SECCOMP_RET_USER_NOTIF) << i;
+      ++refusals;
+    } else {
+      EXPECT_EQ(a.k, b.k) << i;
+      if (a.code == (BPF_RET | BPF_K) && a.k == (SECCOMP_RET_ERRNO | ENOSYS)) ++enosys;
+    }
+    EXPECT_NE(a.k, SECCOMP_RET_USER_NOTIF) << i;
+  }
+  EXPECT_GT(refusals, 0);
+  EXPECT_GT(enosys, 0);
+}
+
+TEST(Seccomp, EmbeddedNamesResolve) {
+  EXPECT_STREQ(NameOf(AUDIT_ARCH_X86_64, 101), "ptrace");
+  EXPECT_STREQ(NameOf(AUDIT_ARCH_X86_64, 0), "read");
+  EXPECT_STREQ(NameOf(AUDIT_ARCH_I386, 20), "getpid");
+  EXPECT_STREQ(NameOf(AUDIT_ARCH_X86_64, 0x40000000 | 39), "getpid");  // x32
+  EXPECT_EQ(NameOf(AUDIT_ARCH_X86_64, 100000), nullptr);
+  EXPECT_EQ(NameOf(0x12345678, 1), nullptr);
+  // Every refused syscall this architecture has is named.
+  for (const char* n : RefusedSyscalls()) {
+    int nr = seccomp_syscall_resolve_name(n);
+    if (nr == __NR_SCMP_ERROR || nr < 0) continue;
+    const char* name = NameOf(seccomp_arch_native(), nr);
+    ASSERT_NE(name, nullptr) << n;
+    EXPECT_STREQ(name, n);
   }
 }
 
