@@ -6,6 +6,8 @@
 #include <chrono>
 #include <cstdint>
 
+#include "base/hex.h"
+
 namespace cordon::audit {
 
 std::string NewRunId() {
@@ -17,13 +19,7 @@ std::string NewRunId() {
       t >>= 8;
     }
   }
-  static const char kHex[] = "0123456789abcdef";
-  std::string id;
-  for (unsigned char b : bytes) {
-    id += kHex[b >> 4];
-    id += kHex[b & 15];
-  }
-  return id;
+  return Hex(bytes, sizeof(bytes));
 }
 
 }  // namespace cordon::audit

@@ -49,7 +49,8 @@ class JsonlSink : public Sink {
   Status Store(const Event& event) override { return WriteLine(fd_, event.json + "\n"); }
   Status Finish() override {
     if (!owned_.valid()) return {};
-    if (fsync(fd_) != 0 && errno != EINVAL && errno != EROFS) return ErrnoError("fsync");  // EINVAL: /dev/full
+    // fdatasync: the lines and the file's new size, not its times (~0.5 ms here against ~3 ms for fsync).
+    if (fdatasync(fd_) != 0 && errno != EINVAL && errno != EROFS) return ErrnoError("fdatasync");  // EINVAL: /dev/full
     return {};
   }
 

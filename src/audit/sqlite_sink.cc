@@ -73,11 +73,19 @@ class SqliteStore : public Sink, public Source {
     BindText(s, 4, e.type);
     BindText(s, 5, e.decision);
     BindText(s, 6, e.json);
-    // Autocommit: the event is committed (and, synchronous=FULL, on disk) when step returns.
+    // Autocommit: the event is committed when step returns. WAL with synchronous=NORMAL: a commit survives cordon
+    // being killed (it is in the WAL, which the next open replays); Finish makes the run's events durable.
     if (sqlite3_step(s) != SQLITE_DONE) return DbError(db_.get());
     return {};
   }
-  Status Finish() override { return {}; }
+  // End of the run: one checkpoint syncs the WAL and copies it into the database (two syncs per run instead of
+  // one per event, which cost ~3 ms each here).
+  Status Finish() override {
+    if (sqlite3_wal_checkpoint_v2(db_.get(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr) != SQLITE_OK) {
+      return DbError(db_.get());
+    }
+    return {};
+  }
 
   Result<std::vector<Event>> Read(const Filter& f, uint64_t* cursor, size_t* skipped) override {
     if (!select_) CORDON_TRY(Assign(select_, SelectSql(SqlDialect::kSqlite)));
@@ -141,7 +149,7 @@ Result<std::unique_ptr<Sink>> OpenSqliteSink(const std::string& path) {
     return ErrnoError("");
   }
   CORDON_ASSIGN_OR_RETURN(Db db, OpenDb(path, SQLITE_OPEN_READWRITE));
-  CORDON_TRY(Exec(db.get(), "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"));
+  CORDON_TRY(Exec(db.get(), "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"));
   CORDON_TRY(Exec(db.get(), kSqliteSchema));
   auto store = std::make_unique<SqliteStore>(std::move(db));
   CORDON_TRY(store->Prepare());

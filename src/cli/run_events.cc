@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "base/hex.h"
 #include "redact/redactor.h"
 
 namespace cordon::cli {
@@ -51,13 +52,7 @@ std::string PlanDigest(const plan::LaunchPlan& plan) {
   const std::string json = plan::ToJson(rules);
   unsigned char hash[crypto_hash_sha256_BYTES];
   crypto_hash_sha256(hash, reinterpret_cast<const unsigned char*>(json.data()), json.size());
-  static const char kHex[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned char b : hash) {
-    hex += kHex[b >> 4];
-    hex += kHex[b & 15];
-  }
-  return hex;
+  return Hex(hash, sizeof(hash));
 }
 
 std::vector<std::string> RedactedArgv(const std::vector<std::string>& argv,

@@ -15,6 +15,7 @@
 #include <memory>
 #include <string_view>
 
+#include "base/hex.h"
 #include "base/unique_fd.h"
 
 namespace cordon::redact {
@@ -70,15 +71,7 @@ Digest HashOf(std::string_view data) {
   return d;
 }
 
-std::string ToHex(const Digest& d) {
-  static const char* kHex = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : d) {
-    out += kHex[c >> 4];
-    out += kHex[c & 15];
-  }
-  return out;
-}
+std::string ToHex(const Digest& d) { return Hex(d.data(), d.size()); }
 
 bool IsEntryName(std::string_view name) {
   return name.size() == kNameSize && name.starts_with(kPrefix) &&
