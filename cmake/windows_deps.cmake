@@ -19,3 +19,5 @@ endforeach()
 # Vista+ APIs (inet_pton, job and token calls); static C++ runtime so cordon.exe needs no mingw DLLs.
 add_compile_definitions(_WIN32_WINNT=0x0A00 WINVER=0x0A00 UNICODE _UNICODE NOMINMAX WIN32_LEAN_AND_MEAN)
 add_link_options(-static -static-libgcc -static-libstdc++)
+# GCC 12 at -O3 reports false -Wrestrict overlaps inside std::string (GCC bug 105329).
+add_compile_options(-Wno-restrict -include ${CMAKE_SOURCE_DIR}/cmake/mingw_compat.h)
