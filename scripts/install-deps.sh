@@ -7,6 +7,7 @@ packages=(
   cmake ninja-build g++ pkg-config git
   libseccomp-dev libtoml11-dev nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
   libidn2-dev libunistring-dev
+  libsqlite3-dev libpq-dev postgresql
   libgtest-dev libgmock-dev libbenchmark-dev libhyperscan-dev libsodium-dev
   clang libclang-rt-14-dev
   hyperfine bubblewrap python3 make gcc passwd util-linux procps iproute2 strace curl

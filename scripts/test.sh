@@ -6,6 +6,17 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
 ./scripts/build.sh
+# A PostgreSQL server for the postgres:// audit sink's tests (skipped without one, except in CI).
+if [[ -z ${CORDON_TEST_POSTGRES:-} ]]; then
+  pg_dir=$(mktemp -d /tmp/cordon-pg.XXXXXX) test_root=$PWD
+  trap '"$test_root/scripts/postgres.sh" stop "$pg_dir" || true; rm -rf "$pg_dir"' EXIT
+  if CORDON_TEST_POSTGRES=$(./scripts/postgres.sh start "$pg_dir"); then
+    export CORDON_TEST_POSTGRES
+  else
+    echo "test.sh: could not start PostgreSQL (log: $pg_dir/log); the PostgreSQL tests will say so" >&2
+    cat "$pg_dir/log" >&2 2>/dev/null || true
+  fi
+fi
 status=0
 (cd build && ctest --output-on-failure --timeout 900 "$@") || status=$?
 # The Windows cross build (mingw-w64) and its tests under Wine (docs/WINDOWS.md); a few minutes.

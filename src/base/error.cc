@@ -12,7 +12,7 @@ std::string Error::ToString() const {
   }
   out += message;
   if (err != 0) {
-    out += ": ";
+    if (!message.empty()) out += ": ";
     out += std::strerror(err);
 #ifdef __GLIBC__  // the Windows build's C library has no errno names
     if (const char* name = strerrorname_np(err)) {

@@ -11,7 +11,7 @@
 namespace cordon {
 
 struct Error {
-  std::string message;               // what went wrong, e.g. "open /etc/x"
+  std::string message;               // what went wrong, e.g. "open /etc/x"; may be empty when err says it
   int err = 0;                       // errno, 0 when not a system error
   std::vector<std::string> context;  // outermost last: "mounting /usr", "building sandbox"
   std::string hint;                  // what to do about it, printed last

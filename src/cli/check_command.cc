@@ -55,11 +55,12 @@ nlohmann::json ExecDecisionEvent(const policy::ExecDecision& d) {
   return e;
 }
 
-Result<int> RefuseCommand(const policy::ExecDecision& d, const std::string& events_path) {
+Result<int> RefuseCommand(const policy::ExecDecision& d, audit::EventSink* events, audit::Recorder* recorder) {
   std::fprintf(stderr, "%s\n", DenialLine(d).c_str());
-  if (!events_path.empty()) {
-    CORDON_ASSIGN_OR_RETURN(std::unique_ptr<audit::EventLog> log, audit::EventLog::Open(events_path));
-    log->Emit("exec.decision", ExecDecisionEvent(d));
+  if (events != nullptr) events->Emit("exec.decision", ExecDecisionEvent(d));
+  if (recorder != nullptr) {
+    recorder->Finish();
+    if (recorder->failure()) return *recorder->failure();
   }
   return kExitDenied;
 }

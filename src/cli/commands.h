@@ -6,7 +6,7 @@
 #include <functional>
 #include <string>
 
-#include "audit/event_log.h"
+#include "audit/recorder.h"
 #include "base/result.h"
 #include "plan/launch_plan.h"
 #include "policy/policy.h"
@@ -35,12 +35,14 @@ void AddRunCommand(CLI::App& app, Action& action);
 void AddPolicyCommand(CLI::App& app, Action& action);
 void AddDoctorCommand(CLI::App& app, Action& action);
 void AddCheckCommand(CLI::App& app, Action& action);
+void AddAuditCommand(CLI::App& app, Action& action);
 
 // A refusal by the command rules: "cordon: denied by rule WHERE: REASON (COMMAND)", one line.
 std::string DenialLine(const policy::ExecDecision& d);
 // The "exec.decision" event: decision, program, rule, origin, reason (never the arguments).
 nlohmann::json ExecDecisionEvent(const policy::ExecDecision& d);
-// Prints the denial line, records the event in `events_path` ("" for none) and returns kExitDenied.
-Result<int> RefuseCommand(const policy::ExecDecision& d, const std::string& events_path);
+// Prints the denial line, emits the event into `events` (the alert rules, then the recorder; null: none),
+// finishes `recorder` and returns kExitDenied, or the recorder's failure.
+Result<int> RefuseCommand(const policy::ExecDecision& d, audit::EventSink* events, audit::Recorder* recorder);
 
 }  // namespace cordon::cli

@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   AddPolicyCommand(app, action);
   AddDoctorCommand(app, action);
   AddCheckCommand(app, action);
+  AddAuditCommand(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -1,9 +1,14 @@
 // cordon run [--profile P | --policy FILE] [-w DIR] [--timeout S] [--net MODE] [--allow-host H:P]...
-//            [--events FILE] [--dry-run [--json]] -- CMD [ARGS...]
+//            [--audit SINK]... [--audit-failure closed|open] [--events FILE] [--json | --json-fd N]
+//            [--dry-run [--json]] -- CMD [ARGS...]
+#include <algorithm>
 #include <cstdio>
 
+#include "audit/alerts.h"
+#include "audit/hook_runner.h"
 #include "backend/backend.h"
 #include "cli/commands.h"
+#include "cli/audit_options.h"
 #include "cli/run_events.h"
 #include "guard/workspace_guard.h"
 
@@ -20,19 +25,20 @@ struct RunOptions {
   bool json = false;
   std::string net;
   std::vector<std::string> allow_hosts;
-  std::string events;
+  AuditOptions audit;
   bool no_redact = false;
   std::vector<std::string> redact_rules;
   std::vector<std::string> command;
 };
 
-// Events go to the log when one is asked for; a refused connection is also one line on stderr, so whoever
-// reads the command's output learns why it failed.
+// Events go to the audit sinks; a refused connection is also one line on stderr, so whoever reads the
+// command's output learns why it failed, and so is an alert whose rule has the log action.
 class EventRouter : public audit::EventSink {
  public:
-  explicit EventRouter(audit::EventLog* log) : log_(log) {}
+  explicit EventRouter(audit::Recorder& recorder) : recorder_(recorder) {}
   void Emit(const std::string& type, const nlohmann::json& fields) override {
-    if (log_ != nullptr) log_->Emit(type, fields);
+    recorder_.Emit(type, fields);
+    if (type == "alert") return AlertLine(fields);
     if (type != "net.connection" || fields.value("decision", "") != "deny") return;
     const std::string host = fields.value("host", "");
     const std::string reason = fields.value("reason", "");
@@ -48,7 +54,27 @@ class EventRouter : public audit::EventSink {
   }
 
  private:
-  audit::EventLog* log_;
+  static void AlertLine(const nlohmann::json& alert) {
+    const nlohmann::json actions = alert.value("actions", nlohmann::json::array());
+    if (std::find(actions.begin(), actions.end(), "log") == actions.end()) return;
+    std::fprintf(stderr, "cordon: alert %s (%s): %s\n", alert.value("rule", "").c_str(),
+                 alert.value("severity", "").c_str(), alert.value("message", "").c_str());
+  }
+
+  audit::Recorder& recorder_;
+};
+
+// A run's events: the backend emits into the alert rules, which pass each event on to the router and add their
+// alerts; a kill action stops the run through `control` (none: nothing to stop). Hooks still running are
+// waited for (each at most its timeout) when this goes.
+struct RunEvents {
+  RunEvents(audit::Recorder& recorder, const std::vector<policy::AlertRule>& rules, RunControl* control)
+      : router(recorder),
+        alerts(rules, router, [control](const std::string& reason) { if (control != nullptr) control->RequestStop(reason); },
+               &hooks, recorder.run_id()) {}
+  EventRouter router;
+  audit::HookProcesses hooks;
+  audit::AlertEngine alerts;
 };
 
 Result<int> Run(RunOptions& o) {
@@ -57,7 +83,18 @@ Result<int> Run(RunOptions& o) {
   if (!pol.unrestricted) CORDON_TRY(pol.network.ApplyFlags(o.net, o.allow_hosts));
   // Command rules: before anything starts (no plan, no workspace scan, no sandbox).
   const policy::ExecDecision exec_decision = policy::CheckExec(pol.exec, o.command);
-  if (exec_decision.denied()) return RefuseCommand(exec_decision, o.events);
+  o.audit.json = o.json && !o.dry_run;
+  // The audit sinks before anything else: a refusal is recorded too, and a sink that cannot be opened stops
+  // everything (--audit-failure=closed). A dry run records nothing.
+  std::unique_ptr<audit::Recorder> recorder;
+  if (!o.dry_run) {
+    CORDON_ASSIGN_OR_RETURN(recorder, OpenRecorder(o.audit));
+  }
+  if (exec_decision.denied()) {
+    if (recorder == nullptr) return RefuseCommand(exec_decision, nullptr, nullptr);
+    RunEvents events(*recorder, pol.alerts, nullptr);
+    return RefuseCommand(exec_decision, &events.alerts, recorder.get());
+  }
   CORDON_ASSIGN_OR_RETURN(plan::Facts facts, GatherFacts(o.workspace));
   std::optional<guard::WorkspaceGuard> workspace_guard;
   if (!pol.unrestricted) {
@@ -80,16 +117,22 @@ Result<int> Run(RunOptions& o) {
   if (launch.network.mode == policy::NetworkMode::kFull) {
     std::fprintf(stderr, "cordon: warning: network mode full: the command can reach any host\n");
   }
-  std::unique_ptr<audit::EventLog> log;
-  if (!o.events.empty()) {
-    CORDON_ASSIGN_OR_RETURN(log, audit::EventLog::Open(o.events));
-  }
-  EventRouter events(log.get());
+  CORDON_ASSIGN_OR_RETURN(std::unique_ptr<RunControl> control, RunControl::Create());
+  // A sink failing under --audit-failure=closed stops the run; the run then ends with its error (exit 125).
+  recorder->OnFailure([&control] { control->RequestStop("an audit sink failed"); });
+  RunEvents run_events(*recorder, pol.alerts, control.get());
+  audit::EventSink& events = run_events.alerts;
   events.Emit("run.start", RunStartEvent(launch));
   events.Emit("exec.decision", ExecDecisionEvent(exec_decision));
   if (o.no_redact && !launch.unrestricted) events.Emit("output.unfiltered", {{"reason", "--no-redact"}});
   std::unique_ptr<Backend> backend = MakeLinuxBackend();
-  CORDON_ASSIGN_OR_RETURN(RunOutcome outcome, backend->Run(launch, events));
+  Result<RunOutcome> ran = backend->Run(launch, events, *control);
+  if (!ran.ok()) {
+    events.Emit("run.end", RunSetupFailedEvent(ran.error()));
+    recorder->Finish();
+    return std::move(ran).error();
+  }
+  RunOutcome& outcome = *ran;
   if (workspace_guard) {
     for (const guard::Repair& r : workspace_guard->CheckAfterRun()) {
       std::fprintf(stderr, "cordon: guard: %s %s\n", r.path.c_str(), r.what.c_str());
@@ -97,6 +140,8 @@ Result<int> Run(RunOptions& o) {
     }
   }
   events.Emit("run.end", RunEndEvent(outcome));
+  recorder->Finish();
+  if (recorder->failure()) return *recorder->failure();
   if (!outcome.degraded.empty()) {
     std::fprintf(stderr, "cordon: warning: ran without %s (best_effort)\n", outcome.degraded.c_str());
   }
@@ -118,13 +163,13 @@ void AddRunCommand(CLI::App& app, Action& action) {
   run->add_option("--allow-host", opts->allow_hosts, "allow HOST:PORT through the proxy (repeatable; implies --net allowlist)")
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-  run->add_option("--events", opts->events, "append the run's events (JSON lines) to FILE; - for stderr");
+  opts->audit.AddOptions(*run);
   run->add_flag("--no-redact", opts->no_redact, "pass the command's output on unfiltered (trusted use; recorded)");
   run->add_option("--redact-rules", opts->redact_rules, "more redaction rules from a TOML file (repeatable)")
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   run->add_flag("--dry-run", opts->dry_run, "print the plan and run nothing");
-  run->add_flag("--json", opts->json, "with --dry-run: print the plan as JSON");
+  run->add_flag("--json", opts->json, "print the run's events as JSON lines on stderr; with --dry-run: the plan as JSON");
   run->add_option("command", opts->command, "the command and its arguments, after --")->required();
   run->positionals_at_end();
   run->callback([&action, opts] { action = [opts] { return Run(*opts); }; });

@@ -19,6 +19,7 @@ std::string OutcomeName(RunOutcome::Kind k) {
     case RunOutcome::Kind::kNotFound: return "not_found";
     case RunOutcome::Kind::kNotExecutable: return "not_executable";
     case RunOutcome::Kind::kInterrupted: return "interrupted";
+    case RunOutcome::Kind::kStopped: return "stopped";
   }
   return "unknown";
 }
@@ -109,6 +110,10 @@ nlohmann::json RunEndEvent(const RunOutcome& o) {
           {"output_bytes", output},
           {"degraded", o.degraded},
           {"message", o.message}};
+}
+
+nlohmann::json RunSetupFailedEvent(const Error& error) {
+  return {{"outcome", "setup_failed"}, {"exit_code", 125}, {"message", error.ToString()}};
 }
 
 nlohmann::json GuardRepairEvent(const guard::Repair& repair) { return {{"path", repair.path}, {"what", repair.what}}; }

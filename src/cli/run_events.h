@@ -24,6 +24,8 @@ std::vector<std::string> RedactedArgv(const std::vector<std::string>& argv,
 
 nlohmann::json RunStartEvent(const plan::LaunchPlan& plan);
 nlohmann::json RunEndEvent(const RunOutcome& outcome);
+// run.end of a run whose sandbox could not be built (nothing ran).
+nlohmann::json RunSetupFailedEvent(const Error& error);
 nlohmann::json GuardRepairEvent(const guard::Repair& repair);
 
 }  // namespace cordon::cli

@@ -4,7 +4,9 @@
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -29,13 +31,39 @@ void ConsumeSigpipe() {
 
 }  // namespace
 
+// A terminal gets a terminal: the command writes to a pseudo-terminal of its own (so `ls` has columns, tools
+// colour and line-buffer, python flushes each line) whose other side the pump reads. Its output processing is
+// off (the bytes arrive as written; the caller's terminal does its own), its size is the caller's. It is
+// not the command's controlling terminal (the command runs in a session of its own).
+Result<void> OutputPump::OpenTerminal(int target_fd) {
+  UniqueFd master(posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC));
+  if (!master.valid()) return ErrnoError("posix_openpt for the command's output");
+  if (grantpt(master.get()) != 0 || unlockpt(master.get()) != 0) return ErrnoError("unlockpt");
+  char name[64];
+  if (int err = ptsname_r(master.get(), name, sizeof(name)); err != 0) return Error{"ptsname", err, {}};
+  UniqueFd slave(open(name, O_RDWR | O_NOCTTY | O_CLOEXEC));
+  if (!slave.valid()) return ErrnoError("open the command's terminal " + std::string(name));
+  termios t{};
+  if (tcgetattr(slave.get(), &t) == 0) {
+    t.c_oflag &= ~static_cast<tcflag_t>(OPOST);
+    tcsetattr(slave.get(), TCSANOW, &t);
+  }
+  winsize size{};
+  if (ioctl(target_fd, TIOCGWINSZ, &size) == 0) ioctl(slave.get(), TIOCSWINSZ, &size);
+  read_end_ = std::move(master);
+  write_end_ = std::move(slave);
+  terminal_ = true;
+  return {};
+}
+
 Result<void> OutputPump::Prepare(int target_fd, std::unique_ptr<OutputFilter> filter) {
+  target_fd_ = target_fd;
+  filter_ = std::move(filter);
+  if (isatty(target_fd)) return OpenTerminal(target_fd);
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0) return ErrnoError("pipe2 for the command's output");
   read_end_.Reset(fds[0]);
   write_end_.Reset(fds[1]);
-  target_fd_ = target_fd;
-  filter_ = std::move(filter);
   return {};
 }
 
@@ -117,7 +145,7 @@ void OutputPump::OnReadable() {
   char buf[kReadSize];
   ssize_t n = read(read_end_.get(), buf, sizeof(buf));
   if (n < 0 && (errno == EINTR || errno == EAGAIN)) return;
-  if (n <= 0) return End();
+  if (n <= 0) return End();  // a terminal's master reads EIO once the last writer is gone
   bytes_read_ += static_cast<uint64_t>(n);
   out_.clear();
   if (filter_) filter_->Write(std::string_view(buf, static_cast<size_t>(n)), out_);

@@ -7,6 +7,7 @@
 // slow reader slows the command down (its pipe fills) exactly as it would without cordon. cordon's stdout is
 // written through a non-blocking file description of its own (reopened through /proc/self/fd, so the
 // caller's stays as it was); where that is impossible (a socket), at most PIPE_BUF bytes go per POLLOUT.
+// When cordon's own output is a terminal, the command's is a pseudo-terminal instead of a pipe (OpenTerminal).
 #pragma once
 
 #include <memory>
@@ -57,6 +58,7 @@ class OutputPump {
 
  private:
   enum class WriteMode { kNonBlocking, kBlocking, kPipeBuf };
+  Result<void> OpenTerminal(int target_fd);
   void OpenTarget();
   void Emit(const std::string& bytes);
   void WriteSome();
@@ -72,6 +74,7 @@ class OutputPump {
   size_t sent_ = 0;
   uint64_t bytes_read_ = 0;
   bool target_gone_ = false;
+  bool terminal_ = false;  // the command writes to a pseudo-terminal (cordon's own output is one)
 };
 
 }  // namespace cordon::linux_backend

@@ -38,15 +38,22 @@ class RedactFilter : public OutputFilter {
  public:
   RedactFilter(Redaction& owner, std::string name) : owner_(owner), name_(std::move(name)) {}
   void Write(std::string_view in, std::string& out) override {
-    if (Stream* s = Get()) s->Write(in, out);
+    if (Stream* s = Get()) {
+      s->Write(in, out);
+      owner_.ReportNew(name_, *s);
+    }
   }
   void Flush(std::string& out) override {
-    if (stream_) stream_->Flush(out);
+    if (!stream_) return;
+    stream_->Flush(out);
+    owner_.ReportNew(name_, *stream_);
   }
   // Without a Write there is no stream and nothing held: the end of a silent stream does not wait for the
   // redactor.
   void Finish(std::string& out) override {
-    if (stream_) stream_->Finish(out);
+    if (!stream_) return;
+    stream_->Finish(out);
+    owner_.ReportNew(name_, *stream_);
   }
   bool holding() const override { return stream_ && stream_->held() > 0; }
   const redact::Stream* stream() const { return stream_.get(); }
@@ -97,7 +104,9 @@ std::vector<std::string> SecretValues(const std::vector<std::string>& known, con
   return {values.begin(), values.end()};
 }
 
-Status Redaction::Start(const plan::LaunchPlan& plan, const std::vector<std::string>& hidden_files) {
+Status Redaction::Start(const plan::LaunchPlan& plan, const std::vector<std::string>& hidden_files,
+                        audit::EventSink& events) {
+  events_ = &events;
   for (const std::string& file : plan.redact_rule_files) {
     CORDON_ASSIGN_OR_RETURN(redact::RuleSet more, redact::LoadRulesFile(file));
     for (redact::Rule& r : more.rules) user_rules_.push_back(std::move(r));
@@ -136,12 +145,27 @@ std::unique_ptr<OutputFilter> Redaction::Filter(const std::string& stream) {
   return f;
 }
 
-void Redaction::Report(audit::EventSink& events) const {
+void Redaction::ReportNew(const std::string& stream, const redact::Stream& s) {
+  std::map<std::string, uint64_t>& reported = reported_[stream];
+  if (events_ == nullptr || s.counts().size() == reported.size()) return;  // no rule matched for the first time
+  for (const auto& [rule, count] : s.counts()) {
+    if (count == 0 || !reported.emplace(rule, count).second) continue;
+    events_->Emit("output.redacted", {{"stream", stream}, {"rule", rule}, {"count", count}});
+  }
+}
+
+void Redaction::Report() {
+  if (events_ == nullptr) return;
   for (const auto& [name, filter] : filters_) {
     const redact::Stream* s = static_cast<const RedactFilter*>(filter)->stream();
     if (s == nullptr) continue;
+    ReportNew(name, *s);
     for (const auto& [rule, count] : s->counts()) {
-      events.Emit("output.redacted", {{"stream", name}, {"rule", rule}, {"count", count}});
+      uint64_t& reported = reported_[name][rule];
+      if (count > reported) {
+        events_->Emit("output.redacted", {{"stream", name}, {"rule", rule}, {"count", count - reported}});
+      }
+      reported = count;
     }
   }
 }

@@ -25,15 +25,19 @@ class Redaction {
   Redaction(const Redaction&) = delete;
   Redaction& operator=(const Redaction&) = delete;
   // Loads the plan's user rule files (an error names FILE:LINE) and notes where the secret values come from.
-  // `hidden_files`: files the sandbox cannot read besides the plan's deny rules.
-  Status Start(const plan::LaunchPlan& plan, const std::vector<std::string>& hidden_files);
+  // `hidden_files`: files the sandbox cannot read besides the plan's deny rules. `events` gets the
+  // "output.redacted" events (it must outlive the run).
+  Status Start(const plan::LaunchPlan& plan, const std::vector<std::string>& hidden_files, audit::EventSink& events);
   // A filter for one stream ("stdout", "stderr"); its first use waits for the redactor.
   std::unique_ptr<OutputFilter> Filter(const std::string& stream);
   // The redactor could not be built: the run's output was withheld. Empty when all went well, and when no output
   // needed the redactor (nothing was withheld).
   const std::string& failure() const;
-  // One "output.redacted" event per stream and rule (counts only, never the text).
-  void Report(audit::EventSink& events) const;
+  // "output.redacted" events, counts only, never the text: one as soon as a rule first matches on a stream (the
+  // count so far: alert rules can act while the command runs), and at the end of the run one for the matches
+  // since (Report). The counts of one stream and rule add up to its total.
+  void ReportNew(const std::string& stream, const redact::Stream& s);
+  void Report();
 
   // Builds the redactor on first use; nullptr when that failed (see failure()).
   const redact::Redactor* redactor();
@@ -46,6 +50,8 @@ class Redaction {
   std::unique_ptr<redact::Redactor> redactor_;
   std::string failure_;
   std::vector<std::pair<std::string, OutputFilter*>> filters_;  // owned by the pumps, which outlive Report
+  audit::EventSink* events_ = nullptr;
+  std::map<std::string, std::map<std::string, uint64_t>> reported_;  // stream -> rule -> count in events
 };
 
 // The secret values the redactor looks for, without duplicates: the plan's (the caller's secret-looking

@@ -6,6 +6,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -24,6 +25,7 @@
 #include "linux/supervise.h"
 #include "linux/child.h"
 #include "linux/fs_layout.h"
+#include "linux/limit_watch.h"
 #include "linux/userns.h"
 
 namespace cordon::linux_backend {
@@ -84,6 +86,11 @@ std::string PathOf(const std::vector<std::string>& env) {
   return "/usr/local/bin:/usr/bin:/bin";
 }
 
+bool SameTerminal(int a, int b) {
+  struct stat sa {}, sb {};
+  return isatty(a) && isatty(b) && fstat(a, &sa) == 0 && fstat(b, &sb) == 0 && sa.st_rdev == sb.st_rdev;
+}
+
 RunOutcome FromStatus(int status) {
   RunOutcome o;
   if (WIFSIGNALED(status)) {
@@ -113,33 +120,24 @@ ResourceUsage Usage(const WaitResult& w, const cgroups::Usage& cgroup) {
   return u;
 }
 
-// One `limit.hit` event per limit the run ran into: the timeout (cordon's own), and what a cgroup counted.
-// Without a cgroup, rlimits refuse quietly (fork gets EAGAIN, malloc ENOMEM): nothing to report.
-void ReportLimits(const plan::LaunchPlan& plan, const WaitResult& w, const cgroups::Usage& usage,
-                  audit::EventSink& events) {
-  if (w.timed_out) {
-    events.Emit("limit.hit", {{"limit", "timeout"}, {"value", plan.limits.timeout_seconds}, {"layer", "supervisor"}});
-  }
-  if (usage.memory_limit_hit) {
-    events.Emit("limit.hit", {{"limit", "memory"}, {"value", plan.limits.memory_bytes}, {"layer", "cgroup"}});
-  }
-  if (usage.pids_limit_hits > 0) {
-    events.Emit("limit.hit", {{"limit", "pids"},
-                              {"value", plan.limits.processes},
-                              {"layer", "cgroup"},
-                              {"count", usage.pids_limit_hits}});
-  }
-}
-
 class LinuxBackend : public Backend {
  public:
-  Result<RunOutcome> Run(const plan::LaunchPlan& plan, audit::EventSink& events) override {
-    if (plan.unrestricted) return RunUnrestricted(plan);
-    return RunSandboxed(plan, events);
+  Result<RunOutcome> Run(const plan::LaunchPlan& plan, audit::EventSink& events, RunControl& control) override {
+    if (control.stop_requested()) return Stopped(control);
+    if (plan.unrestricted) return RunUnrestricted(plan, control);
+    return RunSandboxed(plan, events, control);
   }
 
  private:
-  Result<RunOutcome> RunSandboxed(const plan::LaunchPlan& plan, audit::EventSink& events) {
+  static RunOutcome Stopped(const RunControl& control) {
+    RunOutcome o;
+    o.kind = RunOutcome::Kind::kStopped;
+    o.exit_code = kExitStopped;
+    o.message = control.reason() + ": run stopped";
+    return o;
+  }
+
+  Result<RunOutcome> RunSandboxed(const plan::LaunchPlan& plan, audit::EventSink& events, RunControl& control) {
     Clock::time_point start = Clock::now();
     std::string degraded;  // layers skipped under best_effort
     landlock::Support ll = landlock::Probe();
@@ -177,9 +175,12 @@ class LinuxBackend : public Backend {
     OutputPump out_pump, err_pump;
     Redaction redaction;
     if (plan.filter_output) {
-      CORDON_TRY(redaction.Start(plan, mounts.layout.hidden_env_files));
+      CORDON_TRY(redaction.Start(plan, mounts.layout.hidden_env_files, events));
       CORDON_TRY(out_pump.Prepare(STDOUT_FILENO, redaction.Filter("stdout")));
-      CORDON_TRY(err_pump.Prepare(STDERR_FILENO, redaction.Filter("stderr")));
+      // Both on one terminal: one pseudo-terminal for both, so their lines keep their order.
+      if (!SameTerminal(STDOUT_FILENO, STDERR_FILENO)) {
+        CORDON_TRY(err_pump.Prepare(STDERR_FILENO, redaction.Filter("stderr")));
+      }
     }
     SignalGuard signals;
     CORDON_TRY(signals.Install());
@@ -189,7 +190,7 @@ class LinuxBackend : public Backend {
     spec.proxy_port = plan.proxy_port;
     spec.proxy_channel = egress.child_end();
     spec.stdout_fd = out_pump.child_end();
-    spec.stderr_fd = err_pump.child_end();
+    spec.stderr_fd = err_pump.child_end() >= 0 ? err_pump.child_end() : out_pump.child_end();
     spec.mounts = &mounts;
     spec.landlock = ll.abi > 0 ? &landlock : nullptr;
     spec.landlock_ruleset = ruleset.get();
@@ -286,15 +287,20 @@ class LinuxBackend : public Backend {
     }
 
     Watch watch{child.get(), signals.fd(), status.read.get(), &egress};
+    watch.control = &control;
+    LimitWatch limits(cgroup, plan.limits, events);
+    if (limits.active()) {
+      watch.tick = [&limits] { limits.Check(); };
+      watch.tick_ms = LimitWatch::kTickMs;
+    }
     if (plan.filter_output) {
       watch.out = &out_pump;
       watch.err = &err_pump;
     }
     CORDON_ASSIGN_OR_RETURN(WaitResult w, Supervise(watch, plan.limits.timeout_seconds, start));
-    redaction.Report(events);
+    redaction.Report();
     egress.Shutdown();
-    const cgroups::Usage usage = cgroup.ReadUsage();
-    ReportLimits(plan, w, usage, events);
+    const cgroups::Usage usage = limits.Finish(w);
     RunOutcome out;
     if (n == static_cast<ssize_t>(sizeof(failure)) && failure.exec_failed) {
       out.kind = failure.err == ENOENT ? RunOutcome::Kind::kNotFound : RunOutcome::Kind::kNotExecutable;
@@ -312,6 +318,8 @@ class LinuxBackend : public Backend {
       out.signal = w.interrupted_by;
       out.exit_code = 128 + w.interrupted_by;
       out.message = std::string("interrupted by ") + sigabbrev_np(w.interrupted_by) + "; the sandbox was killed";
+    } else if (w.stopped) {
+      out = Stopped(control);
     } else if (w.have_status) {
       out = FromStatus(w.report.status);
       if (out.signal == SIGKILL && usage.memory_limit_hit) {
@@ -343,7 +351,7 @@ class LinuxBackend : public Backend {
 
   // The `full` profile: the command as it is, with only the timeout. Run in its own process group, which
   // the timeout kills whole.
-  Result<RunOutcome> RunUnrestricted(const plan::LaunchPlan& plan) {
+  Result<RunOutcome> RunUnrestricted(const plan::LaunchPlan& plan, const RunControl& control) {
     Clock::time_point start = Clock::now();
     SignalGuard signals;
     CORDON_TRY(signals.Install());
@@ -370,7 +378,9 @@ class LinuxBackend : public Backend {
     errors.write.Reset();
     int exec_err = 0;
     bool exec_failed = read(errors.read.get(), &exec_err, sizeof(exec_err)) == sizeof(exec_err);
-    CORDON_ASSIGN_OR_RETURN(WaitResult w, Supervise({child.get(), signals.fd()}, plan.limits.timeout_seconds, start));
+    Watch watch{child.get(), signals.fd()};
+    watch.control = &control;
+    CORDON_ASSIGN_OR_RETURN(WaitResult w, Supervise(watch, plan.limits.timeout_seconds, start));
     kill(-static_cast<pid_t>(pid), SIGKILL);
     RunOutcome out;
     if (exec_failed) {
@@ -380,6 +390,8 @@ class LinuxBackend : public Backend {
       out.kind = RunOutcome::Kind::kTimedOut;
       out.exit_code = 124;
       out.message = "timed out";
+    } else if (w.stopped) {
+      out = Stopped(control);
     } else if (w.info.si_code == CLD_EXITED) {
       out.exit_code = w.info.si_status;
     } else {

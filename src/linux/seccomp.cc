@@ -20,6 +20,7 @@ namespace {
 
 constexpr unsigned long kTiocsti = 0x5412;
 constexpr unsigned long kTioclinux = 0x541C;
+constexpr unsigned long kTiocsetd = 0x5423;  // line discipline switch: n_gsm, n_hdlc... kernel attack surface
 constexpr int kFchmodat2 = 452;  // x86_64; newer than libseccomp 2.5's tables
 constexpr int kAfUnix = 1, kAfInet = 2, kAfInet6 = 10;
 constexpr uint64_t kNamespaceFlags[] = {CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWUSER,
@@ -80,7 +81,7 @@ Result<void> Compile(Program& out) {
     }
   }
   // ioctl's request is an unsigned int: compare only the low 32 bits, as the kernel does.
-  for (unsigned long req : {kTiocsti, kTioclinux}) {
+  for (unsigned long req : {kTiocsti, kTioclinux, kTiocsetd}) {
     if (int rc = seccomp_rule_add(ctx.get(), eperm, SCMP_SYS(ioctl), 1,
                                   SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffull, static_cast<uint64_t>(req)));
         rc < 0) {

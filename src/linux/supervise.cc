@@ -43,7 +43,15 @@ Result<WaitResult> Supervise(Watch watch, double timeout_seconds, Clock::time_po
   };
   WaitResult r;
   bool killed = false;
+  Clock::time_point next_tick = Clock::now() + std::chrono::milliseconds(watch.tick_ms);
   for (;;) {
+    // Events are emitted inside this loop (the proxy, the output filter): a stop they asked for is seen here
+    // before the next wait; one from elsewhere wakes the poll through the control's fd.
+    if (!killed && watch.control != nullptr && watch.control->stop_requested()) {
+      r.stopped = true;
+      sys::PidfdSendSignal(pidfd, SIGKILL);
+      killed = true;
+    }
     int wait_ms = -1;
     if (timeout_seconds > 0 && !killed) {
       double left = timeout_seconds - std::chrono::duration<double>(Clock::now() - start).count();
@@ -52,21 +60,32 @@ Result<WaitResult> Supervise(Watch watch, double timeout_seconds, Clock::time_po
     }
     bool holding = std::any_of(std::begin(pumps), std::end(pumps), [](OutputPump* p) { return p && p->holding(); });
     if (holding && (wait_ms < 0 || wait_ms > kFlushAfterMs)) wait_ms = kFlushAfterMs;
+    if (watch.tick && !killed) {
+      auto until = std::chrono::duration_cast<std::chrono::milliseconds>(next_tick - Clock::now()).count();
+      int tick_wait = static_cast<int>(std::max<long long>(0, until));
+      if (wait_ms < 0 || wait_ms > tick_wait) wait_ms = tick_wait;
+    }
     // A negative fd is skipped by poll().
-    pollfd fds[8] = {{pidfd, POLLIN, 0},
+    const int stopfd = watch.control != nullptr && !killed ? watch.control->fd() : -1;
+    pollfd fds[9] = {{pidfd, POLLIN, 0},
                      {sigfd, POLLIN, 0},
                      {statusfd, POLLIN, 0},
                      {proxyfd, POLLIN, 0},
                      {pumps[0] ? pumps[0]->read_fd() : -1, POLLIN, 0},
                      {pumps[1] ? pumps[1]->read_fd() : -1, POLLIN, 0},
                      {pumps[0] ? pumps[0]->write_fd() : -1, POLLOUT, 0},
-                     {pumps[1] ? pumps[1]->write_fd() : -1, POLLOUT, 0}};
-    int n = poll(fds, 8, wait_ms);
+                     {pumps[1] ? pumps[1]->write_fd() : -1, POLLOUT, 0},
+                     {stopfd, POLLIN, 0}};
+    int n = poll(fds, 9, wait_ms);
     if (n < 0 && errno != EINTR) return ErrnoError("poll");
     if (n == 0 && holding) {
       for (OutputPump* p : pumps) {
         if (p != nullptr) p->FlushHeld();
       }
+    }
+    if (watch.tick && !killed && Clock::now() >= next_tick) {
+      watch.tick();
+      next_tick = Clock::now() + std::chrono::milliseconds(watch.tick_ms);
     }
     bool expired = timeout_seconds > 0 &&
                    std::chrono::duration<double>(Clock::now() - start).count() >= timeout_seconds;

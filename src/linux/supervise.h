@@ -1,6 +1,7 @@
 // The supervisor's one loop, from exec to the end of a run: init's pidfd, cordon's own signals (signalfd),
 // init's report of the command's status, the proxy's epoll fd, the command's output pipes and the flush
-// timer, and the timeout. Kills the sandbox (SIGKILL to init) on timeout or on SIGINT/SIGTERM/SIGHUP/SIGQUIT.
+// timer, the timeout and the run's stop requests (RunControl). Kills the sandbox (SIGKILL to init) on timeout,
+// on SIGINT/SIGTERM/SIGHUP/SIGQUIT, or when a stop is requested.
 // Init kills and reaps everything else before it reports, so the status is the end of the sandbox; the kernel
 // finishes tearing init down without cordon waiting.
 #pragma once
@@ -8,7 +9,9 @@
 #include <signal.h>
 
 #include <chrono>
+#include <functional>
 
+#include "backend/run_control.h"
 #include "base/result.h"
 #include "linux/child.h"
 #include "linux/egress.h"
@@ -23,6 +26,7 @@ struct WaitResult {
   ExitReport report;  // the command's wait status and the sandbox's resource usage, from init
   bool timed_out = false;
   int interrupted_by = 0;
+  bool stopped = false;  // by the RunControl
 };
 
 struct Watch {
@@ -32,6 +36,9 @@ struct Watch {
   Egress* egress = nullptr;
   OutputPump* out = nullptr;  // stdout, stderr; nullptr when the command writes to cordon's own directly
   OutputPump* err = nullptr;
+  const RunControl* control = nullptr;
+  std::function<void()> tick;  // called every tick_ms while the run goes on (nullptr: never)
+  int tick_ms = 0;
 };
 
 Result<WaitResult> Supervise(Watch watch, double timeout_seconds, std::chrono::steady_clock::time_point start);

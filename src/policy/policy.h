@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "policy/alert_rules.h"
 #include "policy/exec_rules.h"
 #include "policy/net_rules.h"
 #include "policy/origin.h"
@@ -76,6 +77,7 @@ struct Policy {
   Limits limits;
   Network network;
   ExecRules exec;  // [[exec.rule]]: checked on the command line before anything starts (exec_rules.h)
+  std::vector<AlertRule> alerts;  // [[alert]]: applied to the run's events (alert_rules.h)
 };
 
 // A resolved rule: an absolute, lexically normal path.

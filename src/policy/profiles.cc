@@ -29,6 +29,7 @@ Policy Base(const std::string& name) {
   Append(p.fs.read, kHomeToolchains, origin);
   for (const std::string& d : DefaultDenyRead()) p.fs.deny_read.push_back({d, {origin, 0}});
   p.exec.rules = DefaultExecRules(origin);
+  p.alerts = DefaultAlertRules(origin);
   return p;
 }
 
@@ -145,6 +146,7 @@ Result<Policy> BuiltinProfile(std::string_view name) {
     p.fs.hide_env_files = false;
     // No sandbox, but the command rules still hold: without one they matter most (sudo works there).
     p.exec.rules = DefaultExecRules("profile full");
+    p.alerts = DefaultAlertRules("profile full");
     return p;
   }
   return MakeError("unknown profile '" + std::string(name) + "' (known: read-only, workspace-write, full)");

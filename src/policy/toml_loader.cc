@@ -10,6 +10,7 @@
 #include <sstream>
 #include <toml.hpp>
 
+#include "policy/alert_rules_toml.h"
 #include "policy/net_rules.h"
 #include "policy/paths.h"
 #include "policy/profiles.h"
@@ -28,7 +29,8 @@ class Loader {
   Result<Policy> Load(const toml::value& root) {
     if (!root.is_table()) return MakeError(name_ + ": the policy must be a TOML table");
     Policy p;
-    CheckKeys(root, {"version", "extends", "best_effort", "filesystem", "environment", "limits", "network", "exec"});
+    CheckKeys(root, {"version", "extends", "best_effort", "filesystem", "environment", "limits", "network", "exec",
+                    "remove_alerts", "alert"});
     const auto& top = root.as_table();
     auto version = top.find("version");
     if (version == top.end()) {
@@ -43,6 +45,9 @@ class Loader {
     if (auto it = top.find("limits"); it != top.end()) ReadLimits(it->second, p.limits);
     if (auto it = top.find("network"); it != top.end()) ReadNetwork(it->second, p.network);
     if (auto it = top.find("exec"); it != top.end()) ReadExec(it->second, p.exec);
+    std::vector<std::pair<int, std::string>> alert_problems;
+    ReadAlertRules(top, name_, p.alerts, alert_problems);
+    for (const auto& [line, what] : alert_problems) Problem(line, what);
     p.name = name_;
     CheckContradictions(p);
     if (!problems_.empty()) {
@@ -76,6 +81,7 @@ class Loader {
       Policy p;
       for (const std::string& d : DefaultDenyRead()) p.fs.deny_read.push_back({d, {"default deny list", 0}});
       p.exec.rules = DefaultExecRules("default exec rules");
+      p.alerts = DefaultAlertRules("default alert rules");
       return p;
     }
     if (!it->second.is_string()) {

@@ -1,5 +1,6 @@
 #include "policy/toml_shape.h"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <string_view>
@@ -11,8 +12,8 @@ namespace {
 constexpr int kMaxNesting = 16;
 constexpr std::array<std::string_view, 7> kSections = {"filesystem", "environment", "environment.set", "limits",
                                                        "network",    "network.hosts", "exec"};
-// The one array of tables: command rules.
-constexpr std::string_view kTableArray = "exec.rule";
+// The arrays of tables: command rules and alert rules.
+constexpr std::array<std::string_view, 2> kTableArrays = {"exec.rule", "alert"};
 
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -70,6 +71,7 @@ class Shape {
           return Fail(i_, "escapes in top-level keys are not used in policy files");
         }
         if (RootKeyIs("exec")) return Fail(i_, "`exec` is a section: write [exec] and [[exec.rule]]");
+        if (RootKeyIs("alert")) return Fail(i_, "`alert` is an array of tables: write [[alert]]");
       }
       if (c == '"' || c == '\'') {
         CORDON_TRY(SkipString(c));
@@ -162,8 +164,8 @@ class Shape {
     const size_t open = array ? 2 : 1;
     std::string_view section = Trim(t_.substr(i_ + open, end - i_ - open));
     if (array) {
-      if (section != kTableArray) {
-        return Fail(start, "unknown array of tables [[" + std::string(section) + "]] (the only one is [[exec.rule]])");
+      if (std::find(kTableArrays.begin(), kTableArrays.end(), section) == kTableArrays.end()) {
+        return Fail(start, "unknown array of tables [[" + std::string(section) + "]] (known: [[exec.rule]], [[alert]])");
       }
       i_ = end + 1;
       return {};
@@ -173,7 +175,7 @@ class Shape {
     if (!known) {
       return Fail(start, "unknown section [" + std::string(section) +
                              "] (known: filesystem, environment, environment.set, limits, network, network.hosts, "
-                             "exec, and [[exec.rule]])");
+                             "exec, [[exec.rule]] and [[alert]])");
     }
     i_ = end;
     return {};

@@ -71,11 +71,21 @@ Status ApplyAces(const winplan::WindowsPlan& wp, const winplan::SetupState& setu
   return {};
 }
 
+// Waits for the command's exit, the timeout (WAIT_TIMEOUT) or a stop request (WAIT_ABANDONED), in 100 ms slices.
+DWORD Wait(HANDLE process, double timeout_seconds, RunControl& control) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_seconds);
+  while (true) {
+    if (control.stop_requested()) return WAIT_ABANDONED;
+    if (WaitForSingleObject(process, 100) == WAIT_OBJECT_0) return WAIT_OBJECT_0;
+    if (timeout_seconds > 0 && std::chrono::steady_clock::now() >= deadline) return WAIT_TIMEOUT;
+  }
+}
+
 class WindowsBackend : public Backend {
  public:
   explicit WindowsBackend(RunContext c) : context_(std::move(c)) {}
 
-  Result<RunOutcome> Run(const plan::LaunchPlan& plan, audit::EventSink& events) override {
+  Result<RunOutcome> Run(const plan::LaunchPlan& plan, audit::EventSink& events, RunControl& control) override {
     const auto start = std::chrono::steady_clock::now();
     const std::string run_id = RunId();
     RunCleanup cleanup;
@@ -128,15 +138,18 @@ class WindowsBackend : public Backend {
       g_job_for_interrupt = nullptr;
       return std::move(started).error();
     }
-    const DWORD wait_ms = wp.job.timeout_seconds > 0 ? static_cast<DWORD>(wp.job.timeout_seconds * 1000) : INFINITE;
-    const DWORD waited = WaitForSingleObject(started->process.get(), wait_ms);
+    const DWORD waited = Wait(started->process.get(), wp.job.timeout_seconds, control);
     DWORD code = 0;
     GetExitCodeProcess(started->process.get(), &code);
     TerminateJobObject(job.get(), 137);  // what the command started does not outlive it
     g_job_for_interrupt = nullptr;
     outcome.usage = JobUsage(job.get());
     outcome.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    if (waited == WAIT_TIMEOUT) {
+    if (control.stop_requested()) {
+      outcome.kind = RunOutcome::Kind::kStopped;
+      outcome.exit_code = kExitStopped;
+      outcome.message = control.reason();
+    } else if (waited == WAIT_TIMEOUT) {
       outcome.kind = RunOutcome::Kind::kTimedOut;
       outcome.exit_code = 124;
       outcome.message = "timed out after " + std::to_string(wp.job.timeout_seconds) + "s";

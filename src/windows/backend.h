@@ -5,7 +5,8 @@
 //   3. restricted token, job object, private window station + desktop
 //   4. CreateProcessAsUser suspended -> job -> resume; wait (timeout: the whole job is terminated)
 //   5. when the command exits, the job is terminated too: nothing it started survives it
-// Not yet: running as the sandbox account (setup), the proxy (allowlist mode). See docs/WINDOWS.md.
+// A RunControl stop request terminates the job (kStopped). Not yet: running as the sandbox account (setup), the
+// proxy (allowlist mode). See docs/WINDOWS.md.
 #pragma once
 
 #include <memory>

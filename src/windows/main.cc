@@ -105,7 +105,8 @@ Result<int> Run(RunOptions& o) {
   if (o.dry_run) std::fputs(plan::Describe(lp).c_str(), stdout);
   std::unique_ptr<Backend> backend = MakeWindowsBackend(RunContext{environ_list, o.dry_run});
   StderrEvents events;
-  CORDON_ASSIGN_OR_RETURN(RunOutcome outcome, backend->Run(lp, events));
+  CORDON_ASSIGN_OR_RETURN(std::unique_ptr<RunControl> control, RunControl::Create());
+  CORDON_ASSIGN_OR_RETURN(RunOutcome outcome, backend->Run(lp, events, *control));
   if (!outcome.degraded.empty()) std::fprintf(stderr, "cordon: warning: not enforced: %s\n", outcome.degraded.c_str());
   if (!outcome.message.empty()) std::fprintf(stderr, "cordon: %s\n", outcome.message.c_str());
   return outcome.exit_code;

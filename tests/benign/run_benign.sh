@@ -94,6 +94,8 @@ cr() {
   timeout -k 5 "$GUARD" "$CORDON" run "$@" <"$in" >"$OUT" 2>"$ERR"
   RC=$?
   MS=$(( $(now_ms) - t0 ))
+  # The built-in alert rules must stay quiet on benign work (a rule with the log action is a stderr line).
+  grep '^cordon: alert ' "$ERR" | sed "s|^|cordon run $* -> |" >>"$SCRATCH/alerts"
   if [ -n "${BENIGN_VERBOSE:-}" ]; then
     echo "---- cordon run $* -> rc=$RC (${MS} ms)"
     sed 's/^/  out: /' "$OUT"
@@ -532,6 +534,10 @@ rc=0" ] && [ "$MS" -le 10000 ]; then ok orphaned-background-no-hang
   expect profile-read-only-reads 0 'readable content'
   cr --profile full -w "$WS" -- sh -c 'echo full > full.txt && cat full.txt && rm full.txt'
   expect profile-full-basic 0 'full'
+
+  # ---- alerts -----------------------------------------------------------------
+  if [ -s "$SCRATCH/alerts" ]; then fail no-alerts "the built-in alert rules fired: $(flat "$SCRATCH/alerts" 600)"
+  else ok no-alerts; fi
 }
 
 # --------------------------------------------------------------------------

@@ -1177,6 +1177,53 @@ static int p_tiocsti_hibits(int argc, char** argv) {
   return sti_attack(0x100000000ul | TIOCSTI, true);
 }
 
+// tiocsetd — switch a terminal to another line discipline (n_gsm, n_hdlc, slip, ppp, n_null: kernel code
+// with a history of holes), on our own output if it is a terminal and on a fresh pty.
+static const int k_ldiscs[] = {1 /* N_SLIP */, 3 /* N_PPP */, 13 /* N_HDLC */, 21 /* N_GSM0710 */, 27 /* N_NULL */};
+
+static int setd_on_own_pty(void* p) {
+  (void)p;
+  int m = posix_openpt(O_RDWR | O_NOCTTY);
+  if (m < 0) return 200;
+  if (grantpt(m) || unlockpt(m)) return 201;
+  const char* name = ptsname(m);
+  if (!name) return 202;
+  int s = open(name, O_RDWR | O_NOCTTY);
+  if (s < 0) return 203;
+  int last = 0;
+  for (size_t i = 0; i < sizeof k_ldiscs / sizeof k_ldiscs[0]; ++i) {
+    int d = k_ldiscs[i];
+    if (ioctl(s, TIOCSETD, &d) == 0) return 0;
+    last = errno;
+  }
+  return last & 0x7f;
+}
+
+static int p_tiocsetd(int argc, char** argv) {
+  NO_ARGS();
+  char tried[512] = "";
+  g_op = "ioctl(TIOCSETD)";
+  for (int fd = 0; fd <= 2; ++fd) {
+    if (!isatty(fd)) continue;
+    for (size_t i = 0; i < sizeof k_ldiscs / sizeof k_ldiscs[0]; ++i) {
+      int d = k_ldiscs[i];
+      if (ioctl(fd, TIOCSETD, &d) == 0) {
+        int n_tty = 0;
+        ioctl(fd, TIOCSETD, &n_tty);
+        return escaped("TIOCSETD switched fd %d to line discipline %d", fd, d);
+      }
+      char what[16];
+      snprintf(what, sizeof what, "fd%d", fd);
+      if (i == 0) note(tried, sizeof tried, what, errno);
+    }
+  }
+  int st = in_child(setd_on_own_pty, NULL);
+  if (st == 0) return escaped("TIOCSETD switched a fresh pty to another line discipline");
+  if (st >= 200 && st < 210) note(tried, sizeof tried, "own-pty-setup-failed", 0);
+  else note(tried, sizeof tried, "own-pty", st);
+  return blocked("%s -> %s", g_op, tried);
+}
+
 // tioclinux — TIOCL_GETSHIFTSTATE (harmless) on every console we can reach.
 static int p_tioclinux(int argc, char** argv) {
   NO_ARGS();
@@ -3150,6 +3197,7 @@ static const struct probe kProbes[] = {
     {"pidfd_getfd", p_pidfd_getfd, "", "steal a child's descriptor"},
     // Terminals
     {"tiocsti", p_tiocsti, "", "inject terminal input (fd 0, /dev/tty, own pty)"},
+    {"tiocsetd", p_tiocsetd, "", "switch a terminal's line discipline (fds 0-2, own pty)"},
     {"tiocsti_hibits", p_tiocsti_hibits, "", "TIOCSTI with bit 32 set in the request (raw syscall)"},
     {"tioclinux", p_tioclinux, "", "TIOCLINUX on reachable consoles"},
     {"setsid", p_setsid, "CALLER-SID", "own session, no controlling terminal"},

@@ -160,7 +160,8 @@ plant_home() {  # plant_home HOME OWNER
 	pager = less" 644 "$o"
   plant "$h/.local/bin/tool" "#!/bin/sh" 755 "$o"
   plant "$h/.cargo/bin/tool" "#!/bin/sh" 755 "$o"
-  mkdir -p "$h/victim-dir" "$h/.config/autostart" "$h/.config/systemd/user"
+  # ~/.local/state: where cordon (outside the sandbox) keeps its audit log, cordon/events.jsonl
+  mkdir -p "$h/victim-dir" "$h/.config/autostart" "$h/.config/systemd/user" "$h/.local/state"
   chown -R "$o:$o" "$h"
   chmod 755 "$h"
   chmod 700 "$h/.ssh" "$h/.gnupg" "$h/.aws" "$h/.password-store"
@@ -216,9 +217,11 @@ canary_snapshot() {
   {
     local planted=(/home/cordon-escape-home-$ID /home/cordon-escape-user-$ID "$OTHER_HOME" "$OPTDIR" "$ROOT_CANARY"
       "$SHM_CANARY" "$TMP_CANARY" "$ETCV"-* "$USRV" /usr/local/cordon-escape-$ID)
-    # cordon itself (outside the sandbox) keeps its search cache in ~/.cache/cordon: not a planted file.
-    find "${planted[@]}" -xdev -path '*/.cache/cordon' -prune -o \( -type f -o -type d \) -printf '%m %u %p\n' 2>/dev/null
-    find "${planted[@]}" -xdev -path '*/.cache/cordon' -prune -o -type f -exec sha256sum {} + 2>/dev/null
+    # cordon itself (outside the sandbox) keeps its search cache in ~/.cache/cordon and its audit log in
+    # ~/.local/state/cordon: not planted files.
+    local own=(\( -path '*/.cache/cordon' -o -path '*/.local/state/cordon' \) -prune -o)
+    find "${planted[@]}" -xdev "${own[@]}" \( -type f -o -type d \) -printf '%m %u %p\n' 2>/dev/null
+    find "${planted[@]}" -xdev "${own[@]}" -type f -exec sha256sum {} + 2>/dev/null
     stat -c '%a %u %s %n' /etc/hostname /etc/shadow 2>/dev/null
     sha256sum /etc/hostname /proc/sys/kernel/core_pattern /proc/sys/kernel/hostname 2>/dev/null
   } | sort
@@ -509,6 +512,7 @@ build_cases() {  # build_cases CONFIG
   add tty tty - -- tiocsti
   add tty tty - -- tiocsti_hibits
   add tty tty - -- tioclinux
+  add tty tty - -- tiocsetd
   add tty tty - -- setsid @SID@
   add tty tty - -- pts_open
 

@@ -126,6 +126,14 @@ TOML
     ok "$label: --no-redact passes output unfiltered (control)" || bad "$label: --no-redact" "$out"
   rm -f "$ws/settings.txt"
 
+  # a caller on a terminal: the command's output is a terminal too (one for both streams: lines keep their
+  # order), still redacted; through a pipe it is a pipe
+  out=$("${R[@]}" script -qec "$CORDON run -- sh -c 'test -t 1 && echo out-tty; test -t 2 && echo err-tty >&2; echo $gh_key; echo last'" /dev/null 2>&1 | tr -d '\r' | grep -v '^cordon: alert ')
+  if [[ $out == $'out-tty\nerr-tty\n[REDACTED:github-pat]\nlast' ]]; then ok "$label: a terminal gets a terminal, in order, redacted"
+  else bad "$label: terminal output" "$out"; fi
+  out=$("${R[@]}" "$CORDON" run -- sh -c 'test -t 1 || echo out-pipe' | cat)
+  [[ $out == out-pipe ]] && ok "$label: a pipe gets a pipe" || bad "$label: pipe output" "$out"
+
   # a caller that stops reading cordon's output does not stop the supervisor: the timeout still kills the
   # command on time (the reader holds the pipe open without reading, then goes away)
   local fifo=$tmp/stall-$label marker="cordon-stall-$label-$$"

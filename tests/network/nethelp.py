@@ -510,7 +510,10 @@ FIELDS = {"host": str, "port": int, "address": str, "decision": str, "rule": str
 
 
 def check_events(args):
-    """events FILE [count=N] [allow=N] [deny=N] [absent=TEXT]... [EXPR]...
+    """events FILE [count=N] [allow=N] [deny=N] [absent=TEXT]... [absent_net=TEXT]... [EXPR]...
+
+    absent=TEXT: nowhere in the log; absent_net=TEXT: in no net.connection event (the run's own events quote its
+    command line, which may spell `token=` without holding a secret).
 
     EXPR applies to every net.connection event of the log, or to one selected with `@HOST` (the events whose
     host is HOST; every one of them must pass): field=value, field~substring, field>N (numbers), field?
@@ -548,6 +551,10 @@ def check_events(args):
         if a.startswith("absent="):
             if a[7:] in raw:
                 problems.append("the log contains %r" % a[7:])
+            continue
+        if a.startswith("absent_net="):
+            if any(a[11:] in json.dumps(e) for e in events):
+                problems.append("a net.connection event contains %r" % a[11:])
             continue
         counted = False
         for key, want in (("count", None), ("allow", "allow"), ("deny", "deny")):

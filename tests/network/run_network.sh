@@ -558,7 +558,7 @@ run_pass() {
       curl "$@" -f "http://denied.test:${u#*:*:}"
       exit 0' sh "$SECRET" "$HTTP"
     why=""
-    events count=6 allow=5 "absent=$SECRET" "absent=token=" "absent=Bearer" || why+="$EVMSG; "
+    events count=6 allow=5 "absent=$SECRET" "absent_net=token=" "absent_net=Bearer" || why+="$EVMSG; "
     grep '^cordon:' "$ERR" | grep -qF "$SECRET" && why+="cordon's stderr holds the secret; "
     verdict "events: no secret value in the log (URL, headers, proxy credentials, environment)" "$why"
 

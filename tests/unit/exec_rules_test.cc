@@ -530,7 +530,7 @@ TEST(ExecRulesToml, SectionProblems) {
   EXPECT_THAT(ErrorOf("version = 1\n[[exec.rule]]\nid = \"a b\"\nprogram = \"x\"\ndecision = \"allow\"\n"),
               HasSubstr("p.toml:3: `exec.rule.id` must be a name"));
   EXPECT_THAT(ErrorOf("version = 1\n[[exec.rules]]\n"), HasSubstr("p.toml:2:1: unknown array of tables [[exec.rules]]"));
-  EXPECT_THAT(ErrorOf("version = 1\n[[filesystem]]\n"), HasSubstr("the only one is [[exec.rule]]"));
+  EXPECT_THAT(ErrorOf("version = 1\n[[filesystem]]\n"), HasSubstr("(known: [[exec.rule]], [[alert]])"));
   // toml11 3.7 itself refuses [exec] after [[exec.rule]] (a syntax error with the line).
   EXPECT_THAT(ErrorOf("version = 1\n[[exec.rule]]\nprogram = \"a\"\ndecision = \"allow\"\n[exec]\n"), HasSubstr("p.toml:"));
 }
