@@ -31,19 +31,27 @@ std::string ValueOf(const std::string& entry) {
 // Keeps the absolute entries of a ';' list.
 std::string AbsolutePathList(const std::string& value) {
   std::string out;
-  size_t i = 0;
-  while (i <= value.size()) {
-    size_t j = value.find(';', i);
-    if (j == std::string::npos) j = value.size();
-    std::string dir = value.substr(i, j - i);
-    if (dir.size() >= 2 && dir.front() == '"' && dir.back() == '"') dir = dir.substr(1, dir.size() - 2);
-    if (ParseWinPath(dir).ok()) out += (out.empty() ? "" : ";") + value.substr(i, j - i);
-    i = j + 1;
+  for (const std::string& dir : SplitPathList(value)) {
+    if (ParseWinPath(dir).ok()) out += (out.empty() ? "" : ";") + dir;
   }
   return out;
 }
 
 }  // namespace
+
+std::vector<std::string> SplitPathList(const std::string& value) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (i <= value.size()) {
+    size_t j = value.find(';', i);
+    if (j == std::string::npos) j = value.size();
+    std::string item = value.substr(i, j - i);
+    if (item.size() >= 2 && item.front() == '"' && item.back() == '"') item = item.substr(1, item.size() - 2);
+    if (!item.empty()) out.push_back(item);
+    i = j + 1;
+  }
+  return out;
+}
 
 std::string FindVariable(const std::vector<std::string>& env, const std::string& name) {
   const std::string key = FoldCase(name);

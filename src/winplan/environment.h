@@ -18,6 +18,9 @@ std::vector<std::string> WindowsEnvironment(const std::vector<std::string>& plan
 // allowlist keeps, and the per-drive "=C:=C:\x" entries left out.
 std::vector<std::string> CallerEnvironForPlan(const std::vector<std::string>& caller_env);
 
+// A ';' list (Path, PATHEXT) split: surrounding quotes removed, empty items left out.
+std::vector<std::string> SplitPathList(const std::string& value);
+
 // The value of `name` (case-insensitive) in a "NAME=value" list; "" when absent.
 std::string FindVariable(const std::vector<std::string>& env, const std::string& name);
 

@@ -1,26 +1,13 @@
 #include "winplan/program_search.h"
 
 #include "policy/paths.h"
+#include "winplan/environment.h"
 
 namespace cordon::winplan {
 namespace {
 
-std::vector<std::string> SplitList(const std::string& value) {
-  std::vector<std::string> out;
-  size_t i = 0;
-  while (i <= value.size()) {
-    size_t j = value.find(';', i);
-    if (j == std::string::npos) j = value.size();
-    std::string item = value.substr(i, j - i);
-    if (item.size() >= 2 && item.front() == '"' && item.back() == '"') item = item.substr(1, item.size() - 2);
-    if (!item.empty()) out.push_back(item);
-    i = j + 1;
-  }
-  return out;
-}
-
 std::vector<std::string> Extensions(const std::string& pathext) {
-  return SplitList(pathext.empty() ? ".COM;.EXE;.BAT;.CMD" : pathext);
+  return SplitPathList(pathext.empty() ? ".COM;.EXE;.BAT;.CMD" : pathext);
 }
 
 bool HasListedExtension(const std::string& name, const std::vector<std::string>& exts) {
@@ -70,7 +57,7 @@ Result<std::optional<WinPath>> FindProgram(const std::string& name, const WinPat
   }
   // A bare name must not be a device or a stream ("NUL", "x:y" was handled above).
   CORDON_ASSIGN_OR_RETURN(WinPath as_child, ParseWinPath(cwd.Native() + "\\" + name));
-  for (const std::string& dir : SplitList(search.path)) {
+  for (const std::string& dir : SplitPathList(search.path)) {
     Result<WinPath> d = ParseWinPath(dir);
     if (!d.ok() || IsWritable(*d, search.writable_keys)) continue;
     WinPath candidate = *d;
