@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Installs what cordon needs to build, test and benchmark, from Debian 12's packages. Idempotent.
+# `install-deps.sh windows` also installs the Windows cross build (mingw-w64, posix threads) and Wine to run its
+# tests (scripts/build-windows.sh).
 set -euo pipefail
 packages=(
   cmake ninja-build g++ pkg-config git
@@ -10,6 +12,9 @@ packages=(
   clang libclang-rt-14-dev
   hyperfine bubblewrap python3 make gcc passwd util-linux procps iproute2 strace curl
 )
+if [[ ${1:-} == windows ]]; then
+  packages+=(g++-mingw-w64-x86-64-posix gcc-mingw-w64-x86-64-posix googletest wine wine64)
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs, builds and runs every test: unit, integration, the escape suite and the benign suite (ctest,
-# as root and as an unprivileged user the tests create), then the fuzz targets for a bounded time (clang).
+# as root and as an unprivileged user the tests create), the Windows cross build with its tests under Wine
+# (CORDON_SKIP_WINDOWS=1 leaves it out), then the fuzz targets for a bounded time (clang).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
@@ -18,6 +19,10 @@ if [[ -z ${CORDON_TEST_POSTGRES:-} ]]; then
 fi
 status=0
 (cd build && ctest --output-on-failure --timeout 900 "$@") || status=$?
+# The Windows cross build (mingw-w64) and its tests under Wine (docs/WINDOWS.md); a few minutes.
+if [[ -z ${CORDON_SKIP_WINDOWS:-} ]]; then
+  ./scripts/build-windows.sh || status=$?
+fi
 if [[ -z ${CORDON_SKIP_FUZZ:-} ]]; then
   BUILD_DIR=build-fuzz ./scripts/build-fuzz.sh
   (cd build-fuzz && ctest -L fuzz --output-on-failure) || status=$?

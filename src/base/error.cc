@@ -14,11 +14,13 @@ std::string Error::ToString() const {
   if (err != 0) {
     if (!message.empty()) out += ": ";
     out += std::strerror(err);
+#ifdef __GLIBC__  // the Windows build's C library has no errno names
     if (const char* name = strerrorname_np(err)) {
       out += " (";
       out += name;
       out += ")";
     }
+#endif
   }
   if (!hint.empty()) out += "; " + hint;
   return out;

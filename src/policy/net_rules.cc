@@ -1,13 +1,11 @@
 #include "policy/net_rules.h"
 
-#include <arpa/inet.h>
-#include <idn2.h>
-#include <netinet/in.h>
-
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+
+#include "policy/net_platform.h"
 
 namespace cordon::policy {
 namespace {
@@ -59,7 +57,7 @@ bool InPrefix(const IpAddress& a, const IpAddress& prefix, int len) {
 IpAddress V6(const char* text) {
   IpAddress ip;
   ip.v6 = true;
-  if (inet_pton(AF_INET6, text, ip.bytes.data()) != 1) std::abort();  // our own constant: a broken build
+  if (!platform::ParseV6Text(text, ip.bytes.data())) std::abort();  // our own constant: a broken build
   return ip;
 }
 
@@ -162,17 +160,15 @@ std::optional<IpAddress> ParseV4(const std::string& s) {
   for (char c : s) {
     if (!IsAsciiHexDigit(c) && c != '.' && c != 'x' && c != 'X') return std::nullopt;
   }
-  in_addr in{};
-  if (inet_aton(s.c_str(), &in) == 0) return std::nullopt;
   IpAddress ip;
-  std::memcpy(ip.bytes.data(), &in.s_addr, 4);  // network byte order: a.b.c.d in bytes 0..3
+  if (!platform::ParseV4Aton(s, ip.bytes.data())) return std::nullopt;
   return ip;
 }
 
 std::optional<IpAddress> ParseV6(const std::string& s) {
   IpAddress ip;
   ip.v6 = true;
-  if (inet_pton(AF_INET6, s.c_str(), ip.bytes.data()) != 1) return std::nullopt;
+  if (!platform::ParseV6Text(s, ip.bytes.data())) return std::nullopt;
   return Normalized(ip);
 }
 
@@ -201,11 +197,9 @@ std::optional<std::string> LabelToAscii(std::string_view label) {
   std::string lower(label);
   for (char& c : lower) c = AsciiLower(c);
   if (IsAscii(label) && !lower.starts_with("xn--")) return lower;
-  char* out = nullptr;
-  int rc = idn2_to_ascii_8z(lower.c_str(), &out, IDN2_NONTRANSITIONAL | IDN2_NFC_INPUT);
-  std::unique_ptr<char, decltype(&idn2_free)> owned(out, &idn2_free);
-  if (rc != IDN2_OK || out == nullptr) return std::nullopt;
-  std::string ascii(out);
+  std::optional<std::string> idna = platform::LabelToAsciiIdna(lower);
+  if (!idna) return std::nullopt;
+  std::string ascii = std::move(*idna);
   for (char& c : ascii) c = AsciiLower(c);
   return ascii;
 }
@@ -305,9 +299,7 @@ NetDecision Denied(const EndpointPattern& p) { return {false, p.text, "denied by
 }  // namespace
 
 std::string IpAddress::ToString() const {
-  char buf[INET6_ADDRSTRLEN] = {};
-  if (inet_ntop(v6 ? AF_INET6 : AF_INET, bytes.data(), buf, sizeof buf) == nullptr) return "?";
-  return buf;
+  return platform::FormatIp(v6, bytes.data());
 }
 
 std::optional<IpAddress> ParseIpLiteral(std::string_view text) {
