@@ -30,6 +30,7 @@ struct RunOptions {
   std::string net;
   std::vector<std::string> allow_hosts;
   bool dry_run = false;
+  bool no_redact = false;
   std::vector<std::string> command;
 };
 
@@ -103,6 +104,13 @@ Result<int> Run(RunOptions& o) {
   CORDON_ASSIGN_OR_RETURN(plan::Facts facts, GatherFacts(o.workspace, environ_list));
   CORDON_ASSIGN_OR_RETURN(plan::LaunchPlan lp, plan::MakePlan(pol, facts, o.command));
   if (o.dry_run) std::fputs(plan::Describe(lp).c_str(), stdout);
+  // The redactor (Hyperscan) is not built for Windows: output cannot be filtered, so it is not passed on unless
+  // the caller says so (fail closed, as everything else cordon cannot enforce).
+  if (!o.dry_run && !lp.unrestricted && !o.no_redact) {
+    Error e = MakeError("output redaction is not available on Windows yet: the command's output would reach you unfiltered");
+    e.hint = "pass --no-redact to run anyway (trusted use), see docs/WINDOWS.md";
+    return e;
+  }
   std::unique_ptr<Backend> backend = MakeWindowsBackend(RunContext{environ_list, o.dry_run});
   StderrEvents events;
   CORDON_ASSIGN_OR_RETURN(std::unique_ptr<RunControl> control, RunControl::Create());
@@ -150,6 +158,7 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--net", run.net, "none, allowlist or full");
   run_cmd->add_option("--allow-host", run.allow_hosts, "HOST:PORT pattern (implies allowlist)");
   run_cmd->add_flag("--dry-run", run.dry_run, "print the plan and the Windows plan, run nothing");
+  run_cmd->add_flag("--no-redact", run.no_redact, "pass the output on unfiltered (required: no redactor on Windows yet)");
   run_cmd->add_option("command", run.command, "the command")->required();
   run_cmd->callback([&] { action = [&] { return Run(run); }; });
   bool undo = false;

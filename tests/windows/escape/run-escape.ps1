@@ -25,7 +25,7 @@ if ($WithSetup) {
 $script:fails = 0
 
 function Sandboxed([string[]]$cmd) {
-  $out = & $cordon run --policy $policy -w $ws -- @cmd 2>&1 | Out-String
+  $out = & $cordon run --no-redact --policy $policy -w $ws -- @cmd 2>&1 | Out-String
   return @{ Code = $LASTEXITCODE; Out = $out }
 }
 function Report([string]$name, [bool]$held, [string]$detail) {
@@ -85,7 +85,7 @@ Report 'start URL/program runs nothing outside the sandbox' ($null -eq $new) ($n
 Copy-Item $probe "$ws\git.exe"
 # The stub (the probe) prints nothing for --version and exits 2; real git prints its version, or cordon says
 # "not found" when git is not installed.
-$r = & $cordon run --policy $policy -w $ws -- git --version 2>&1 | Out-String
+$r = & $cordon run --no-redact --policy $policy -w $ws -- git --version 2>&1 | Out-String
 Report 'PATH stub in the workspace is not run' ($r -match 'git version|not found') $r
 
 # Nothing the command started survives it.

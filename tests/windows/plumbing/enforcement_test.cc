@@ -26,7 +26,7 @@ class EnforcementTest : public ::testing::Test {
   }
   // The probe's verdict on writing `path` from inside the sandbox.
   std::string TryWrite(const std::wstring& path) {
-    testing::Ran r = RunCaptured(L"\"" + testing::CordonExe() + L"\" run --policy \"" + ws_ + L"\\policy.toml\" -w \"" +
+    testing::Ran r = RunCaptured(L"\"" + testing::CordonExe() + L"\" run --no-redact --policy \"" + ws_ + L"\\policy.toml\" -w \"" +
                                  ws_ + L"\" -- \"" + testing::ProbeExe() + L"\" write \"" + path + L"\"");
     return r.output.find("\nok") != std::string::npos || r.output.rfind("ok", 0) == 0 ? "ok" : r.output;
   }

@@ -105,7 +105,8 @@ class CordonExeTest : public ::testing::Test {
         << "version = 1\nextends = \"workspace-write\"\nbest_effort = true\n[network]\nmode = \"full\"\n";
   }
   testing::Ran Cordon(const std::wstring& args) {
-    return RunCaptured(L"\"" + CordonExe() + L"\" run --policy \"" + ws_ + L"\\policy.toml\" -w \"" + ws_ + L"\" " + args);
+    return RunCaptured(L"\"" + CordonExe() + L"\" run --no-redact --policy \"" + ws_ + L"\\policy.toml\" -w \"" + ws_ +
+                       L"\" " + args);
   }
   std::wstring ws_;
 };
@@ -120,9 +121,17 @@ TEST_F(CordonExeTest, ExitCodeAndOutputPassThrough) {
 }
 
 TEST_F(CordonExeTest, NetworkNoneWithoutSetupFailsClosed) {
-  testing::Ran r = RunCaptured(L"\"" + CordonExe() + L"\" run -w \"" + ws_ + L"\" -- cmd /c echo ran");
+  testing::Ran r = RunCaptured(L"\"" + CordonExe() + L"\" run --no-redact -w \"" + ws_ + L"\" -- cmd /c echo ran");
   EXPECT_EQ(r.exit_code, 125u) << r.output;
   EXPECT_NE(r.output.find("network mode none needs"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("ran\r\n"), std::string::npos) << r.output;
+}
+
+TEST_F(CordonExeTest, OutputWithoutARedactorFailsClosed) {
+  testing::Ran r = RunCaptured(L"\"" + CordonExe() + L"\" run --policy \"" + ws_ + L"\\policy.toml\" -w \"" + ws_ +
+                               L"\" -- cmd /c echo ran");
+  EXPECT_EQ(r.exit_code, 125u) << r.output;
+  EXPECT_NE(r.output.find("output redaction is not available on Windows"), std::string::npos) << r.output;
   EXPECT_EQ(r.output.find("ran\r\n"), std::string::npos) << r.output;
 }
 
