@@ -2,9 +2,11 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <ctime>
 #include <deque>
 
 #include "base/syscalls.h"
@@ -98,12 +100,40 @@ class JsonlSource : public Source {
 
 }  // namespace
 
+// The default file is started afresh once it holds kRotateBytes: the full one keeps its events under a name
+// with the time (events-20261123T184501.jsonl), nothing is deleted. One cordon does it (flock), and only if
+// `path` is still the file it opened (another may have rotated it meanwhile).
+void RotateIfFull(const std::string& path, UniqueFd& fd) {
+  struct stat st {}, now {};
+  if (fstat(fd.get(), &st) != 0 || st.st_size < kRotateBytes) return;
+  if (flock(fd.get(), LOCK_EX | LOCK_NB) != 0) return;
+  if (stat(path.c_str(), &now) == 0 && now.st_ino == st.st_ino && now.st_dev == st.st_dev) {
+    char stamp[32];
+    std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    std::strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%S", &tm);
+    const size_t dot = path.rfind(".jsonl");
+    const std::string base = dot == std::string::npos ? path : path.substr(0, dot);
+    std::string target = base + "-" + stamp + ".jsonl";
+    for (int k = 1; access(target.c_str(), F_OK) == 0 && k < 100; ++k) {
+      target = base + "-" + stamp + "-" + std::to_string(k) + ".jsonl";
+    }
+    if (rename(path.c_str(), target.c_str()) == 0) {
+      UniqueFd fresh(open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600));
+      if (fresh.valid()) fd = std::move(fresh);
+    }
+  }
+  flock(fd.get(), LOCK_UN);  // the old file's lock goes with its descriptor; the fresh one was never locked
+}
+
 Result<std::unique_ptr<Sink>> OpenJsonlFile(const std::string& path, bool make_dirs) {
   if (size_t slash = path.rfind('/'); make_dirs && slash != std::string::npos && slash > 0) {
     CORDON_TRY(MakeDirs(path.substr(0, slash)));
   }
   UniqueFd fd(open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600));
   if (!fd.valid()) return ErrnoError("");
+  if (make_dirs) RotateIfFull(path, fd);
   int raw = fd.get();
   return std::unique_ptr<Sink>(new JsonlSink(std::move(fd), raw));
 }

@@ -11,7 +11,11 @@
 
 namespace cordon::audit {
 
-// Creates the file (0600) if missing; `make_dirs` also creates missing parent directories (0700).
+// The default file (`make_dirs`) is started afresh at this size; the full one is kept as events-TIME.jsonl.
+inline constexpr long long kRotateBytes = 64ll << 20;
+
+// Creates the file (0600) if missing; `make_dirs` (the default file) also creates missing parent directories
+// (0700) and rotates the file once it holds kRotateBytes.
 Result<std::unique_ptr<Sink>> OpenJsonlFile(const std::string& path, bool make_dirs);
 // Writes to `fd`, which stays open; above 2 it is marked close-on-exec so the command does not inherit it.
 Result<std::unique_ptr<Sink>> OpenJsonlStream(int fd);

@@ -142,6 +142,39 @@ TEST(JsonlStore, FilesAreTheCallersAlone) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(JsonlStore, TheDefaultFileIsRotatedWhenFullAndNothingIsLost) {
+  std::string dir = std::filesystem::temp_directory_path() / ("cordon-audit-rotate-" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string path = dir + "/events.jsonl";
+  {  // a full file (sparse: only its size matters)
+    int fd = open(path.c_str(), O_WRONLY | O_CREAT, 0600);
+    ASSERT_GE(fd, 0);
+    ASSERT_EQ(ftruncate(fd, kRotateBytes), 0);
+    close(fd);
+  }
+  {
+    auto sink = OpenJsonlFile(path, true);
+    ASSERT_TRUE(sink.ok());
+    ASSERT_TRUE((*sink)->Store(MakeEvent("0123456789abcdef", 0, "2001-01-01T00:00:00.000Z", "run.start", {})).ok());
+  }
+  std::vector<std::string> rotated;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    if (e.path().filename().string().starts_with("events-")) rotated.push_back(e.path());
+  }
+  ASSERT_EQ(rotated.size(), 1u);
+  EXPECT_EQ(std::filesystem::file_size(rotated[0]), static_cast<uintmax_t>(kRotateBytes));
+  EXPECT_LT(std::filesystem::file_size(path), 4096u);  // the new file has the one event
+  {  // a file given by name (not the default) is never rotated
+    int fd = open(path.c_str(), O_WRONLY);
+    ASSERT_EQ(ftruncate(fd, kRotateBytes), 0);
+    close(fd);
+    auto sink = OpenJsonlFile(path, false);
+    ASSERT_TRUE(sink.ok());
+  }
+  EXPECT_EQ(std::filesystem::file_size(path), static_cast<uintmax_t>(kRotateBytes));
+  std::filesystem::remove_all(dir);
+}
+
 TEST(JsonlStore, TornAndForeignLinesAreSkippedAndCounted) {
   std::string path = std::filesystem::temp_directory_path() / ("cordon-audit-torn-" + std::to_string(getpid()));
   {
