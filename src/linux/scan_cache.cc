@@ -1,8 +1,11 @@
 #include "linux/scan_cache.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <algorithm>
 
 #include <cerrno>
 #include <cstdio>
@@ -18,11 +21,32 @@ namespace cordon::linux_backend::fs {
 namespace {
 
 constexpr const char* kMagic = "cordon-scan-cache 1";
+// Results kept: one per workspace (and policy); the least recently used go first.
+constexpr size_t kMaxFiles = 32;
 
 // The directory exists, is ours and nobody else may write it.
 bool Private(const std::string& path) {
   struct stat st {};
   return lstat(path.c_str(), &st) == 0 && st.st_uid == geteuid() && (st.st_mode & 022) == 0;
+}
+
+// Removes the least recently used results beyond kMaxFiles (a hit refreshes a file's time: see Load).
+void Evict(const std::string& dir) {
+  DIR* d = opendir(dir.c_str());
+  if (d == nullptr) return;
+  std::vector<std::pair<timespec, std::string>> files;
+  while (dirent* e = readdir(d)) {
+    std::string name = e->d_name;
+    struct stat st {};
+    if (!name.starts_with("scan-") || name.find(".tmp") != std::string::npos) continue;
+    if (fstatat(dirfd(d), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) files.push_back({st.st_mtim, name});
+  }
+  closedir(d);
+  if (files.size() <= kMaxFiles) return;
+  std::sort(files.begin(), files.end(), [](const auto& a, const auto& b) {
+    return a.first.tv_sec != b.first.tv_sec ? a.first.tv_sec < b.first.tv_sec : a.first.tv_nsec < b.first.tv_nsec;
+  });
+  for (size_t i = 0; i + kMaxFiles < files.size(); ++i) unlink((dir + "/" + files[i].second).c_str());
 }
 
 }  // namespace
@@ -62,6 +86,7 @@ std::optional<std::vector<policy::PathRule>> ScanCache::Load() const {
     } else if (line != "end") {
       return std::nullopt;
     } else {
+      utimensat(AT_FDCWD, file_.c_str(), nullptr, 0);  // used now: the last to be evicted
       return found;
     }
   }
@@ -96,7 +121,11 @@ void ScanCache::Store(const std::vector<DirStamp>& dirs, const std::vector<polic
   const std::string text = out.str();
   bool ok = write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
   close(fd);
-  if (!ok || rename(tmp.c_str(), file_.c_str()) != 0) unlink(tmp.c_str());
+  if (!ok || rename(tmp.c_str(), file_.c_str()) != 0) {
+    unlink(tmp.c_str());
+    return;
+  }
+  Evict(dir);
 }
 
 }  // namespace cordon::linux_backend::fs

@@ -7,7 +7,7 @@
 // Not cached: the search for non-world-readable files (a chmod does not touch the directory's time).
 // The cache lives in the caller's own directory ($XDG_RUNTIME_DIR/cordon, /run/cordon for root, else
 // ~/.cache/cordon), which the sandbox cannot see; a file not owned by the caller or writable by others is
-// ignored.
+// ignored. At most 32 results are kept (one per workspace and policy); the least recently used go first.
 #pragma once
 
 #include <cstdint>
