@@ -29,3 +29,11 @@ show sh -c 'curl -s https://example.com || python3 -c "import socket; socket.cre
 show python3 -c 'import ctypes; print("mount:", ctypes.CDLL(None, use_errno=True).mount(b"x", b"/mnt", b"tmpfs", 0, None), ctypes.get_errno())'
 printf '\n$ cordon run --timeout 1 -- sleep 30\n'
 set +e; "$cordon" run --timeout 1 -- sleep 30; printf '[exit %d]\n' "$?"; set -e
+echo
+echo "== secrets in the output are redacted; some commands are refused before they start =="
+show sh -c 'echo "token = ghp_Zq8Rw2Lk5Vn1Tb7Yc3Xm9Pd4Hs6Jf0Ga2Ue8"'
+show git push --force origin main
+echo
+echo "== every run is recorded (the last events of the default audit log) =="
+printf '\n$ cordon audit --limit 12\n'
+"$cordon" audit --limit 12 || true
