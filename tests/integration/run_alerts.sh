@@ -6,17 +6,7 @@
 set -uo pipefail
 CORDON=$(readlink -f "$1")
 PROBE=${2:+$(readlink -f "$2")}
-USER_NAME=cordon-test
-pass=0 fail=0 skipped=0
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1: $2"; }
-skip() { skipped=$((skipped + 1)); echo "skip $1: $2"; }
-
-id "$USER_NAME" >/dev/null 2>&1 || useradd -m "$USER_NAME" >/dev/null 2>&1
-tmp=$(mktemp -d /tmp/cordon-alerts.XXXXXX)
-chmod 755 "$tmp"
-trap 'rm -rf "$tmp"' EXIT
-as_user() { runuser -u "$USER_NAME" -- "$@"; }
+. "$(dirname "$0")/lib.sh" alerts
 
 GH_KEY='ghp_Zq8Rw2Lk5Vn1Tb7Yc3Xm9Pd4Hs6Jf0Ga2Ue8'  # a key the built-in redaction rules find (github-pat)
 

@@ -6,19 +6,10 @@
 # it they are skipped, except in CI (CI set), where that is a failure.
 set -uo pipefail
 CORDON=$(readlink -f "$1")
-USER_NAME=cordon-test
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1: $2"; }
+. "$(dirname "$0")/lib.sh" audit
 check() {  # name condition-status details
   if [[ $2 == 0 ]]; then ok "$1"; else bad "$1" "$3"; fi
 }
-
-id "$USER_NAME" >/dev/null 2>&1 || useradd -m "$USER_NAME" >/dev/null 2>&1
-tmp=$(mktemp -d /tmp/cordon-audit.XXXXXX)
-chmod 755 "$tmp"
-trap 'rm -rf "$tmp"' EXIT
-as_user() { runuser -u "$USER_NAME" -- "$@"; }
 
 # py CODE ARGS...: a Python check over files (exit 0 = holds).
 py() { python3 -c "$@" 2>&1; }

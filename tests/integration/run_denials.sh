@@ -8,17 +8,7 @@
 set -uo pipefail
 CORDON=$(readlink -f "$1")
 PROBE=$(readlink -f "$2")
-USER_NAME=cordon-test
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1: $2"; }
-
-id "$USER_NAME" >/dev/null 2>&1 || useradd -m "$USER_NAME" >/dev/null 2>&1
-tmp=$(mktemp -d /tmp/cordon-denials.XXXXXX)
-chmod 755 "$tmp"
-trap 'rm -rf "$tmp"' EXIT
-
-as_user() { runuser -u "$USER_NAME" -- "$@"; }
+. "$(dirname "$0")/lib.sh" denials
 
 # check NAME EVENTS_FILE PYTHON_ASSERTIONS: `ev` is the list of events, `deny` the individual deny.syscall
 # events, `summ` the summaries by syscall name.

@@ -3,23 +3,7 @@
 # Usage: run_integration.sh CORDON
 set -uo pipefail
 CORDON=$(readlink -f "$1")
-USER_NAME=cordon-test
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1: $2"; }
-expect_rc() {  # name want cmd...
-  local name=$1 want=$2; shift 2
-  local out rc
-  out=$("$@" 2>&1); rc=$?
-  if [[ $rc == "$want" ]]; then ok "$name"; else bad "$name" "exit $rc, want $want; output: ${out:0:400}"; fi
-}
-
-id "$USER_NAME" >/dev/null 2>&1 || useradd -m "$USER_NAME" >/dev/null 2>&1
-tmp=$(mktemp -d /tmp/cordon-integ.XXXXXX)
-chmod 755 "$tmp"
-trap 'rm -rf "$tmp"' EXIT
-
-as_user() { runuser -u "$USER_NAME" -- "$@"; }
+. "$(dirname "$0")/lib.sh" integ
 
 run_suite() {  # label runner...
   local label=$1; shift
