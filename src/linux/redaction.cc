@@ -9,6 +9,7 @@
 #include <set>
 
 #include "linux/runtime_dir.h"
+#include "policy/profiles.h"
 
 namespace cordon::linux_backend {
 namespace {
@@ -112,8 +113,10 @@ Status Redaction::Start(const plan::LaunchPlan& plan, const std::vector<std::str
     for (redact::Rule& r : more.rules) user_rules_.push_back(std::move(r));
   }
   files_ = hidden_files;
+  std::set<std::string> own;
+  for (const std::string& d : policy::CordonOwnDirs()) own.insert(plan.home + d.substr(1));  // "~/x" -> HOME/x
   for (const policy::PathRule& r : plan.fs) {
-    if (r.access == policy::Access::kDeny) files_.push_back(r.path);
+    if (r.access == policy::Access::kDeny && !own.contains(r.path)) files_.push_back(r.path);
   }
   known_values_ = plan.secret_values;
   return {};

@@ -50,6 +50,11 @@ ExecRule Deny(std::string id, std::vector<std::string> programs, std::optional<s
 
 }  // namespace
 
+const std::vector<std::string>& CordonOwnDirs() {
+  static const std::vector<std::string> kDirs = {"~/.local/state/cordon", "~/.cache/cordon"};
+  return kDirs;
+}
+
 const std::vector<std::string>& DefaultDenyRead() {
   static const std::vector<std::string> kList = {
       // SSH, cloud and cluster credentials
@@ -87,6 +92,8 @@ const std::vector<std::string>& DefaultDenyRead() {
       "~/.bash_history", "~/.zsh_history", "~/.history", "~/.python_history", "~/.psql_history",
       "~/.mysql_history", "~/.sqlite_history", "~/.node_repl_history", "~/.lesshst", "~/.viminfo",
       "~/.local/share/fish/fish_history",
+      // cordon's own (CordonOwnDirs): the audit trail and the caches
+      "~/.local/state/cordon", "~/.cache/cordon",
       // system secrets
       "/etc/shadow", "/etc/gshadow", "/etc/shadow-", "/etc/gshadow-", "/etc/security/opasswd", "/etc/sudoers",
       "/etc/sudoers.d", "/etc/ssl/private", "/etc/ssh/ssh_host_rsa_key", "/etc/ssh/ssh_host_ecdsa_key",

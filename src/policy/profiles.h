@@ -18,6 +18,10 @@ std::vector<std::string> BuiltinProfileNames();
 
 // Credentials and personal data that stay unreadable even where their parent is readable.
 const std::vector<std::string>& DefaultDenyRead();
+// cordon's own directories under the home (the audit trail: other runs' commands and decisions; the caches).
+// On the default deny list — the sandbox must neither read nor rewrite them — but not secrets: their contents
+// are not redacted as secret values.
+const std::vector<std::string>& CordonOwnDirs();
 
 // The command rules every profile has (and a policy without `extends` too), with `origin` as their origin:
 // no privilege escalation (sudo, su, doas, pkexec, run0), no git force push, no interpreter running code

@@ -25,7 +25,7 @@
 namespace cordon::redact {
 
 inline constexpr size_t kMinExactValue = 8;
-inline constexpr size_t kMaxLiteral = 4096;
+inline constexpr size_t kMaxLiteral = 1024;  // as a regex (\xHH a byte) well under Hyperscan's length limit
 
 enum class ExactForm { kRaw, kBase64, kHex };
 const char* ExactFormLabel(ExactForm form);  // "secret-value", "secret-value-base64", "secret-value-hex"

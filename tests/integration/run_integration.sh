@@ -191,6 +191,19 @@ TOML
   fi
   rm -f "$ev"
 
+  # the audit trail can be neither read nor rewritten from inside, even when the workspace is the home
+  local home log before after
+  home=$("${R[@]}" sh -c 'echo "$HOME"')
+  log=$home/.local/state/cordon/events.jsonl
+  (cd /tmp && "${R[@]}" "$CORDON" run -- true)  # the default log exists
+  before=$("${R[@]}" sha256sum "$log")
+  out=$(cd "$home" && "${R[@]}" "$CORDON" run --audit none -w "$home" -- \
+        sh -c 'echo forged >> ~/.local/state/cordon/events.jsonl; cat ~/.local/state/cordon/events.jsonl' 2>&1)
+  after=$("${R[@]}" sha256sum "$log")
+  [[ -n $before && $before == "$after" && $out != *'"run.start"'* ]] &&
+    ok "$label: the audit log is neither readable nor writable from a sandbox whose workspace is the home" ||
+    bad "$label: audit log from inside" "before=$before after=$after out=${out:0:300}"
+
   # command rules: a denied command is refused before anything starts, with one line and exit 126
   local deny_line='cordon: denied by rule profile workspace-write [no-force-push]: force pushes rewrite history others have (git push --force)'
   out=$("${R[@]}" "$CORDON" run -- git push --force 2>&1); rc=$?

@@ -381,6 +381,17 @@ TEST(RedactExact, ShortValuesAreIgnoredAndFilesGoLineByLine) {
   EXPECT_THAT(WithValues().RedactAll(wrapped), HasSubstr(Marker("secret-value-base64")));
 }
 
+TEST(RedactExact, AFileOfVeryLongLinesStillBuildsAndIsRedacted) {
+  // A secret file of long lines (JSON, a key bundle): every form of it must compile, and a piece of it found.
+  std::string line;
+  for (int i = 0; line.size() < 20000; ++i) line += "k" + std::to_string(i * 7919) + "=v" + std::to_string(i * 104729) + ";";
+  Result<std::unique_ptr<Redactor>> r = Redactor::Create(BuiltinRuleSet(), {line + "\n" + line.substr(5000) + "\n"});
+  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  std::string out = (*r)->RedactAll("dump: " + line.substr(3000, 3000) + "\n");
+  EXPECT_THAT(out, HasSubstr(Marker("secret-value")));
+  EXPECT_EQ(out.find(line.substr(4000, 200)), std::string::npos);
+}
+
 TEST(RedactExact, ValuesAloneWithoutRules) {
   Result<std::unique_ptr<Redactor>> r = Redactor::Create(RuleSet{}, {"s3cr3t-value-here"});
   ASSERT_TRUE(r.ok()) << r.error().ToString();
