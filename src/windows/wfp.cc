@@ -154,6 +154,7 @@ Result<WfpAdded> AddWfpFilters(const std::string& account_sid, const std::vector
 }
 
 Status RemoveWfp(const std::vector<std::string>& filters, const std::string& sublayer) {
+  if (filters.empty() && sublayer.empty()) return {};  // nothing was added: no engine needed
   Engine engine;
   CORDON_TRY(engine.Open());
   for (const std::string& f : filters) {

@@ -8,6 +8,8 @@
 #include <cctype>
 #include <vector>
 
+#include "winplan/identity.h"
+
 namespace cordon::winplan {
 namespace {
 
