@@ -4,6 +4,7 @@
 #include <objbase.h>
 #include <oleauto.h>
 
+#include <cstdio>
 #include <string>
 
 #include "windows/win32.h"
@@ -56,6 +57,11 @@ class Bstr {
   BSTR b_;
 };
 
-inline Error HresultError(const std::string& what, HRESULT hr) { return Win32Error(what, static_cast<DWORD>(hr)); }
+// "what: HRESULT 0x80004002" (E_NOINTERFACE...): HRESULTs are not Win32 codes, FormatMessage often knows none.
+inline Error HresultError(const std::string& what, HRESULT hr) {
+  char code[16];
+  std::snprintf(code, sizeof code, "0x%08lX", static_cast<unsigned long>(hr));
+  return MakeError(what + ": HRESULT " + code);
+}
 
 }  // namespace cordon::windows

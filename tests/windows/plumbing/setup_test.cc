@@ -7,9 +7,13 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include "helpers.h"
+#include "windows/firewall.h"
+#include "windows/password_store.h"
 #include "windows/setup.h"
 #include "windows/win32.h"
 #include "winplan/identity.h"
@@ -66,6 +70,46 @@ TEST(SetupTest, UndoWithNothingToUndoSucceeds) {
   if (RecordExists()) GTEST_SKIP() << "a setup record exists: not touching it";
   const testing::Ran undo = RunCaptured(L"\"" + CordonExe() + L"\" setup --undo");
   EXPECT_EQ(undo.exit_code, 0u) << undo.output;
+}
+
+TEST(SetupTest, PasswordIsKeptWithDpapiAndReadBack) {
+  const std::wstring path = testing::TempDirectory(L"pw") + L"\\password.dpapi";
+  Result<std::string> caller = CurrentUserSid();
+  ASSERT_TRUE(caller.ok()) << caller.error().ToString();
+  const std::string secret = "Ab1-not-in-the-file";
+  Status stored = StorePassword(path, secret, *caller);
+  ASSERT_TRUE(stored.ok()) << stored.error().ToString();
+  std::ifstream in{std::filesystem::path(path), std::ios::binary};
+  std::stringstream bytes;
+  bytes << in.rdbuf();
+  in.close();
+  EXPECT_EQ(bytes.str().find(secret), std::string::npos);  // encrypted, not stored as is
+  Result<std::string> back = LoadPassword(path);
+  ASSERT_TRUE(back.ok()) << back.error().ToString();
+  EXPECT_EQ(*back, secret);
+  EXPECT_TRUE(DeletePassword(path).ok());
+  EXPECT_FALSE(std::filesystem::exists(std::filesystem::path(path)));
+}
+
+// The COM layer alone, on rules scoped to a SID no account has (harmless where it works).
+TEST(SetupTest, FirewallRulesAddAndRemove) {
+  const char* opt_in = std::getenv("CORDON_TEST_SETUP");
+  if (!RunningUnderWine() && (opt_in == nullptr || std::string(opt_in) != "1")) {
+    GTEST_SKIP() << "adds firewall rules on this machine: set CORDON_TEST_SETUP=1 (elevated)";
+  }
+  const std::vector<winplan::FirewallRule> rules = winplan::WindowsFirewallPart(
+      winplan::SandboxFirewallRules("S-1-5-21-1-2-3-424242", winplan::kProxyFirstPort, winplan::kProxyPortCount));
+  std::vector<std::string> added;
+  Status s = AddFirewallRules(rules, [&](const std::string& name) { added.push_back(name); });
+  Result<std::vector<std::string>> left = RemoveFirewallRules(added);
+  if (!s.ok()) {
+    ASSERT_TRUE(RunningUnderWine()) << s.error().ToString();
+    EXPECT_TRUE(added.empty() || (left.ok() && left->empty()));
+    GTEST_SKIP() << "Windows Firewall's COM API is not usable under Wine: " << s.error().ToString();
+  }
+  EXPECT_EQ(added.size(), rules.size());
+  ASSERT_TRUE(left.ok()) << left.error().ToString();
+  EXPECT_TRUE(left->empty());
 }
 
 }  // namespace
