@@ -1,5 +1,6 @@
-// cordon.exe: the Windows front end. `run` on the same policy model as Linux; `setup --undo` removes the ACEs
-// cordon added. The one place errors are reported (exit 125), as in src/cli/main.cc.
+// cordon.exe: the Windows front end. `run` on the same policy model as Linux; `setup` (elevated) creates the sandbox
+// account and its firewall rules, `setup --undo` removes them and the ACEs cordon added. The one place errors are
+// reported (exit 125), as in src/cli/main.cc.
 #include <shlobj.h>
 
 #include <CLI/CLI.hpp>
@@ -12,6 +13,7 @@
 #include "windows/acl.h"
 #include "windows/backend.h"
 #include "windows/resolver.h"
+#include "windows/setup.h"
 #include "windows/win32.h"
 #include "winplan/defaults.h"
 #include "winplan/environment.h"
@@ -121,23 +123,7 @@ Result<int> Run(RunOptions& o) {
 }
 
 Result<int> Setup(bool undo) {
-  if (!undo) {
-    Error e = MakeError("`cordon.exe setup` (the sandbox account and its firewall rules) is not implemented yet");
-    e.hint = "see docs/WINDOWS.md; until then only --net full with best_effort policies run";
-    return e;
-  }
-  CORDON_ASSIGN_OR_RETURN(std::vector<AppliedAce> aces, ReadAceRecord());
-  int failed = 0;
-  for (const AppliedAce& a : aces) {
-    Status s = RemoveAce(a);
-    if (!s.ok()) {
-      ++failed;
-      std::fprintf(stderr, "cordon: setup --undo: %s\n", s.error().ToString().c_str());
-    }
-  }
-  if (failed > 0) return MakeError(std::to_string(failed) + " ACE(s) could not be removed; the record is kept");
-  CORDON_TRY(DeleteAceRecord());
-  std::printf("cordon: removed %zu ACE(s)\n", aces.size());
+  CORDON_TRY(undo ? UndoSetup() : RunSetup());
   return 0;
 }
 
@@ -162,8 +148,8 @@ int main(int argc, char** argv) {
   run_cmd->add_option("command", run.command, "the command")->required();
   run_cmd->callback([&] { action = [&] { return Run(run); }; });
   bool undo = false;
-  CLI::App* setup_cmd = app.add_subcommand("setup", "one-time elevated setup; --undo removes what cordon added");
-  setup_cmd->add_flag("--undo", undo, "remove the ACEs cordon added (and the account and rules, once setup exists)");
+  CLI::App* setup_cmd = app.add_subcommand("setup", "one-time elevated setup: the sandbox account and its firewall rules; --undo removes them");
+  setup_cmd->add_flag("--undo", undo, "remove what setup and earlier runs added: the account, its password, the firewall rules, the WFP filters, the ACEs");
   setup_cmd->callback([&] { action = [&] { return Setup(undo); }; });
   try {
     app.parse(argc, argv);
