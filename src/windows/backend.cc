@@ -94,7 +94,8 @@ class WindowsBackend : public Backend {
     SYSTEM_INFO si{};
     GetSystemInfo(&si);
     options.cpu_count = si.dwNumberOfProcessors;
-    // setup (the sandbox account, firewall rules) is not implemented yet: options.setup stays empty.
+    // `cordon.exe setup` records the sandbox account, but `run` has no runner that logs on as it yet
+    // (CreateProcessWithLogonW): options.setup stays empty, so the plans that need the account are refused.
     CORDON_ASSIGN_OR_RETURN(std::wstring state, StateDirectory());
     const std::wstring temp_root = state + L"\\tmp";
     CreateDirectoryW(temp_root.c_str(), nullptr);
@@ -117,7 +118,10 @@ class WindowsBackend : public Backend {
                         "directory, are not searched: give the path)";
       return outcome;
     }
-    if (wp.run_as_sandbox_account) return MakeError("running as the sandbox account is not implemented yet");
+    if (wp.run_as_sandbox_account) {
+      return MakeError("this policy needs the sandbox account, and cordon.exe cannot run commands as it yet "
+                       "(see docs/WINDOWS.md)");
+    }
     CORDON_ASSIGN_OR_RETURN(std::string command_line, winplan::CommandLine(wp.argv, winplan::IsBatchFile(wp.program)));
 
     if (!CreateDirectoryW(temp.c_str(), nullptr)) return LastError("creating the run's TEMP " + Narrow(temp));
