@@ -28,12 +28,20 @@ Result<void> Egress::Prepare(const plan::LaunchPlan& plan) {
   return {};
 }
 
-Result<void> Egress::Start(audit::EventSink& events) {
+Result<void> Egress::Start(audit::EventSink& events, std::function<std::string(const std::string&)> scrub) {
   if (!parent_end_.valid()) return {};
   CORDON_ASSIGN_OR_RETURN(UniqueFd listener, network::ReceiveListener(parent_end_.get()));
   parent_end_.Reset();
   if (auto r = net::RaiseOpenFileLimit(); !r.ok()) return std::move(r).error().With("starting the proxy");
-  auto on_event = [&events](const net::ConnectionEvent& e) { events.Emit("net.connection", EventFields(e)); };
+  auto on_event = [&events, scrub = std::move(scrub)](const net::ConnectionEvent& e) {
+    nlohmann::json fields = EventFields(e);
+    for (const char* key : {"host", "reason", "error"}) {
+      if (scrub && fields.contains(key) && !fields[key].get<std::string>().empty()) {
+        fields[key] = scrub(fields[key].get<std::string>());
+      }
+    }
+    events.Emit("net.connection", fields);
+  };
   auto proxy = net::Proxy::Create(std::move(listener), plan_->network.Rules(), net::ProxyOptions{}, on_event);
   if (!proxy.ok()) return std::move(proxy).error().With("starting the proxy");
   proxy_ = std::move(*proxy);

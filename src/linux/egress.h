@@ -4,6 +4,7 @@
 // an event. In modes none and full there is no proxy and this does nothing.
 #pragma once
 
+#include <functional>
 #include <memory>
 
 #include "audit/event_log.h"
@@ -22,8 +23,9 @@ class Egress {
   int parent_end() const { return parent_end_.get(); }
   // After clone, in the parent.
   void CloseChildEnd() { child_end_.Reset(); }
-  // Receives the listener and starts the proxy. An error means the sandbox did not hand it over.
-  Result<void> Start(audit::EventSink& events);
+  // Receives the listener and starts the proxy. An error means the sandbox did not hand it over. `scrub` is
+  // applied to what the command chose in each connection event (host, reason, error) before it is emitted.
+  Result<void> Start(audit::EventSink& events, std::function<std::string(const std::string&)> scrub);
 
   int fd() const { return proxy_ ? proxy_->fd() : -1; }  // poll for POLLIN, then Dispatch()
   void Dispatch() {

@@ -6,10 +6,12 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <set>
 
 #include "linux/runtime_dir.h"
 #include "policy/profiles.h"
+#include "redact/exact_values.h"
 
 namespace cordon::linux_backend {
 namespace {
@@ -131,10 +133,39 @@ const redact::Redactor* Redaction::redactor() {
   // The built-in set (139 rules with their samples) is copied only now: a silent command never pays for it.
   redact::RuleSet rules = redact::BuiltinRuleSet();
   rules.rules.insert(rules.rules.end(), user_rules_.begin(), user_rules_.end());
-  auto built = redact::Redactor::Create(rules, SecretValues(known_values_, files_), cache);
+  std::vector<std::string> values = SecretValues(known_values_, files_);
+  for (const std::string& v : values) {
+    for (size_t start = 0; start < v.size();) {
+      size_t nl = std::min(v.find('\n', start), v.size());
+      std::string line = v.substr(start, nl - start);
+      if (line.size() >= redact::kMinExactValue) {
+        std::transform(line.begin(), line.end(), line.begin(), [](unsigned char c) { return std::tolower(c); });
+        lowered_.push_back(std::move(line));
+      }
+      start = nl + 1;
+    }
+  }
+  auto built = redact::Redactor::Create(rules, values, cache);
   if (built.ok()) redactor_.reset(built->release());
   else failure_ = built.error().ToString();
   return redactor_.get();
+}
+
+std::string Redaction::Scrub(const std::string& text) {
+  const redact::Redactor* r = redactor();
+  if (r == nullptr) return "[WITHHELD: the redactor could not be built]";
+  std::string out = r->RedactAll(text);
+  std::string lower = out;
+  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  for (const std::string& v : lowered_) {
+    for (size_t at = lower.find(v); at != std::string::npos; at = lower.find(v, at)) {
+      const std::string marker = "[REDACTED:secret-value]";
+      out.replace(at, v.size(), marker);
+      lower.replace(at, v.size(), marker);
+      at += marker.size();
+    }
+  }
+  return out;
 }
 
 const std::string& Redaction::failure() const {

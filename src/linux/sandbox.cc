@@ -279,7 +279,10 @@ class LinuxBackend : public Backend {
     parent_ready.write.Reset();
 
     // The proxy starts once init hands over its listening socket (or fails, and then says why below).
-    Status proxy = egress.Start(events);
+    // What a command puts in a host name must not leave through cordon's own lines and events either.
+    std::function<std::string(const std::string&)> scrub;
+    if (plan.filter_output) scrub = [&redaction](const std::string& text) { return redaction.Scrub(text); };
+    Status proxy = egress.Start(events, std::move(scrub));
 
     // EOF here means the command was exec'd; a record means a step failed.
     SetupFailure failure;

