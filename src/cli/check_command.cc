@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "cli/commands.h"
+#include "cli/run_events.h"
 #include "policy/exec_commands.h"
 
 namespace cordon::cli {
@@ -35,7 +36,9 @@ Result<int> Check(const CheckOptions& o) {
 std::string DenialLine(const policy::ExecDecision& d) {
   const std::string where = d.Where();
   std::string line = where.empty() ? "cordon: denied: " : "cordon: denied by rule " + where + ": ";
-  line += d.reason + " (" + policy::ShellQuote(d.command) + (d.via.empty() ? "" : ", run by " + d.via) + ")";
+  // The command as given, with what looks like a credential (a token in a URL, an -H header) redacted: the line
+  // goes to the agent and into logs.
+  line += d.reason + " (" + policy::ShellQuote(RedactedArgv(d.command, {})) + (d.via.empty() ? "" : ", run by " + d.via) + ")";
   return line;
 }
 
