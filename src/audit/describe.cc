@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/hex.h"
+
 namespace cordon::audit {
 namespace {
 
@@ -73,6 +75,16 @@ std::string Details(const std::string& type, const json& j) {
 json Body(const Event& e) { return json::parse(e.json, nullptr, false); }
 
 }  // namespace
+
+std::string Printable(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (unsigned char c : text) {
+    if ((c < 0x20 && c != '\n') || c == 0x7f) out += "\\x" + Hex(&c, 1);
+    else out += static_cast<char>(c);
+  }
+  return out;
+}
 
 std::string DescribeLine(const Event& e) {
   return e.time + " " + e.run + " #" + std::to_string(e.seq) + " " + e.type + " " + Details(e.type, Body(e));

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "audit/event.h"
@@ -14,5 +15,8 @@ std::string DescribeLine(const Event& event);
 // The run's start (who, what, where, policy), each event after it, and its end (status, duration, CPU,
 // memory). `events` are one run's, in order.
 std::string DescribeRun(const std::vector<Event>& events);
+// The text with control characters (but line breaks) shown as \xHH: what a command chose (its arguments, a
+// file name) must not drive the terminal of whoever reads the trail.
+std::string Printable(std::string_view text);
 
 }  // namespace cordon::audit

@@ -82,7 +82,7 @@ Result<int> List(const AuditQuery& q) {
     Result<std::vector<audit::Event>> events = source->Read(filter, &cursor, &skipped);
     if (!events.ok()) return std::move(events).error().With("cannot read " + spec.name).With("audit");
     for (const audit::Event& e : *events) {
-      std::string line = q.json ? e.json : audit::DescribeLine(e);
+      std::string line = q.json ? e.json : audit::Printable(audit::DescribeLine(e));
       line += '\n';
       std::fwrite(line.data(), 1, line.size(), stdout);
     }
@@ -106,7 +106,7 @@ Result<int> Show(const AuditQuery& q) {
   WarnSkipped(skipped, spec);
   if (events->empty()) return MakeError("audit: no events of run " + q.show_run + " in " + spec.name);
   std::sort(events->begin(), events->end(), [](const audit::Event& a, const audit::Event& b) { return a.seq < b.seq; });
-  std::fputs(audit::DescribeRun(*events).c_str(), stdout);
+  std::fputs(audit::Printable(audit::DescribeRun(*events)).c_str(), stdout);
   return 0;
 }
 

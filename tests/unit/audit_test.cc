@@ -228,3 +228,20 @@ TEST(Describe, OneLineAndTheRunsStory) {
 
 }  // namespace
 }  // namespace cordon::audit
+
+namespace cordon::audit {
+namespace {
+
+TEST(Describe, ControlCharactersCannotDriveTheReadersTerminal) {
+  // An argument with an escape sequence (set the window title, write the clipboard) and a bell.
+  Event e = MakeEvent("0123456789abcdef", 0, "2001-01-01T00:00:00.000Z", "run.start",
+                      {{"argv", {"echo", "\x1b]52;c;ZXZpbA==\x07", "\x1b[2J"}}, {"workspace", "/w"}});
+  std::string line = Printable(DescribeLine(e));
+  EXPECT_EQ(line.find('\x1b'), std::string::npos) << line;
+  EXPECT_EQ(line.find('\x07'), std::string::npos) << line;
+  EXPECT_NE(line.find("\\x1b]52;c;"), std::string::npos) << line;
+  EXPECT_EQ(Printable("a\nb\tc\x7f"), "a\nb\\x09c\\x7f");
+}
+
+}  // namespace
+}  // namespace cordon::audit
