@@ -2,6 +2,7 @@
 // without running anything. Also the denial line and the event `cordon run` uses.
 #include <cstdio>
 
+#include "audit/describe.h"
 #include "cli/commands.h"
 #include "cli/run_events.h"
 #include "policy/exec_commands.h"
@@ -39,7 +40,7 @@ std::string DenialLine(const policy::ExecDecision& d) {
   // The command as given, with what looks like a credential (a token in a URL, an -H header) redacted: the line
   // goes to the agent and into logs.
   line += d.reason + " (" + policy::ShellQuote(RedactedArgv(d.command, {})) + (d.via.empty() ? "" : ", run by " + d.via) + ")";
-  return line;
+  return audit::Printable(line);
 }
 
 nlohmann::json ExecDecisionEvent(const policy::ExecDecision& d) {

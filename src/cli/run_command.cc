@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "audit/alerts.h"
+#include "audit/describe.h"
 #include "audit/hook_runner.h"
 #include "backend/backend.h"
 #include "cli/commands.h"
@@ -135,7 +136,7 @@ Result<int> Run(RunOptions& o) {
   RunOutcome& outcome = *ran;
   if (workspace_guard) {
     for (const guard::Repair& r : workspace_guard->CheckAfterRun()) {
-      std::fprintf(stderr, "cordon: guard: %s %s\n", r.path.c_str(), r.what.c_str());
+      std::fprintf(stderr, "cordon: guard: %s %s\n", audit::Printable(r.path).c_str(), r.what.c_str());
       events.Emit("guard.repair", GuardRepairEvent(r));
     }
   }
