@@ -129,7 +129,8 @@ void OutputPump::WriteSome() {
 void OutputPump::Emit(const std::string& bytes) {
   if (bytes.empty() || target_gone_) return;
   if (!target_.valid()) OpenTarget();
-  pending_ += bytes;
+  if (terminal_) terminal_filter_.Write(bytes, pending_);
+  else pending_ += bytes;
   WriteSome();
 }
 

@@ -16,6 +16,7 @@
 
 #include "base/result.h"
 #include "base/unique_fd.h"
+#include "linux/terminal_filter.h"
 
 namespace cordon::linux_backend {
 
@@ -45,6 +46,7 @@ class OutputPump {
   int write_fd() const { return sent_ < pending_.size() && !target_gone_ ? target_.get() : -1; }
   bool holding() const { return filter_ && filter_->holding(); }
   uint64_t bytes_read() const { return bytes_read_; }  // what the command wrote
+  uint64_t escapes_removed() const { return terminal_filter_.removed(); }  // terminal only (terminal_filter.h)
   // Reads what is there, filters it and writes on what the target takes. At EOF: finishes the filter.
   void OnReadable();
   void OnWritable();
@@ -75,6 +77,7 @@ class OutputPump {
   uint64_t bytes_read_ = 0;
   bool target_gone_ = false;
   bool terminal_ = false;  // the command writes to a pseudo-terminal (cordon's own output is one)
+  TerminalFilter terminal_filter_;  // then its output also passes this
 };
 
 }  // namespace cordon::linux_backend

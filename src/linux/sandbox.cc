@@ -312,6 +312,11 @@ class LinuxBackend : public Backend {
     }
     CORDON_ASSIGN_OR_RETURN(WaitResult w, Supervise(watch, plan.limits.timeout_seconds, start));
     redaction.Report();
+    for (const auto& [name, pump] : {std::pair{"stdout", &out_pump}, std::pair{"stderr", &err_pump}}) {
+      if (pump->escapes_removed() > 0) {
+        events.Emit("output.escapes_removed", {{"stream", name}, {"count", pump->escapes_removed()}});
+      }
+    }
     denials.Finish();
     egress.Shutdown();
     const cgroups::Usage usage = limits.Finish(w);

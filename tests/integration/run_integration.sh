@@ -130,6 +130,15 @@ TOML
   out=$("${R[@]}" script -qec "$CORDON run -- sh -c 'test -t 1 && echo out-tty; test -t 2 && echo err-tty >&2; echo $gh_key; echo last'" /dev/null 2>&1 | tr -d '\r' | grep -v '^cordon: alert ')
   if [[ $out == $'out-tty\nerr-tty\n[REDACTED:github-pat]\nlast' ]]; then ok "$label: a terminal gets a terminal, in order, redacted"
   else bad "$label: terminal output" "$out"; fi
+  # ... and what would make that terminal type into its own input or write the clipboard does not reach it
+  ev=$tmp/events-term-$label.jsonl; rm -f "$ev"; touch "$ev"; chmod 666 "$ev"
+  out=$("${R[@]}" script -qec "$CORDON run --events $ev -- printf 'a\\033]52;c;ZXZpbA==\\007b\\033[21tc\\033[31md\\033[0m\\n'" /dev/null 2>&1 |
+        grep -v '^cordon: alert ' | tr -d '\r')
+  if [[ $out == $'abc\e[31md\e[0m' ]] && grep '"type":"output.escapes_removed"' "$ev" | grep -q '"count":2'; then
+    ok "$label: terminal requests and clipboard writes are removed, colours pass"
+  else
+    bad "$label: terminal escapes" "$(cat -v <<<"$out") ev=$(grep escapes "$ev")"
+  fi
   out=$("${R[@]}" "$CORDON" run -- sh -c 'test -t 1 || echo out-pipe' | cat)
   [[ $out == out-pipe ]] && ok "$label: a pipe gets a pipe" || bad "$label: pipe output" "$out"
 
